@@ -1,0 +1,317 @@
+"""The browser adapter: the only module that touches `browser` and `javascript`.
+
+It reads the page's facts into plain values, hands them to the core (shim.tracker),
+carries out the effects the core returns, and gives the page's own `_hsq` Array its
+own `push`. No tracking decision lives here.
+
+Rule 1: every function the page can reach catches everything: the shim never throws
+        into the page.
+Rule 2: JS values are converted once, at the boundary (`to_py`), into str/int/float/
+        bool/None/list/dict/PageFunction; the core never sees a JS proxy.
+Rule 3: Python None never reaches JS (it would be a truthy object there): results go
+        out as javascript.UNDEFINED.
+"""
+
+import javascript
+from browser import document, window
+
+from shim import __version__
+from shim.commands import PageFunction
+from shim.effects import CallPageFunction, Ignore, Log, SendBeacon
+from shim.page import ClientInfo, PageEnv, url_has_debug_hash
+from shim.tracker import Tracker
+
+UNDEFINED = javascript.UNDEFINED
+NULL = javascript.NULL
+RECORD_LIMIT = 500                          # read-back record: newest 500 items (D10)
+MAX_DEPTH = 6                               # deeper JS values arrive as None
+MAX_ITEMS = 200                             # longer arrays / objects are cut
+SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
+
+_to_string = window.Object.prototype.toString
+_native_encode = window.encodeURIComponent
+
+
+# -- JS -> Python ---------------------------------------------------------------
+
+def to_py(value, depth=0):
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
+        return None
+    tag = _to_string.call(value)
+    if tag == "[object Array]":
+        n = value.length
+        if n > MAX_ITEMS:
+            n = MAX_ITEMS
+        return [to_py(value[i], depth + 1) for i in range(n)]
+    if tag == "[object Object]":
+        keys = window.Object.keys(value)
+        n = len(keys)
+        if n > MAX_ITEMS:
+            n = MAX_ITEMS
+        out = {}
+        for i in range(n):
+            out[keys[i]] = to_py(window.Reflect.get(value, keys[i]), depth + 1)
+        return out
+    if tag == "[object Function]" or tag == "[object AsyncFunction]":
+        return PageFunction(value)
+    return None                             # Date, RegExp, DOM nodes...: not a command value
+
+
+def to_js(value):
+    return UNDEFINED if value is None else value
+
+
+def encode(text):
+    # The native encoder throws URIError on lone surrogates; the core's twin does not.
+    try:
+        return _native_encode(text)
+    except Exception:
+        from shim.codec import encode_component
+        return encode_component(text)
+
+
+def rand32():
+    return window.crypto.getRandomValues(window.Uint32Array.new(1))[0]
+
+
+# -- page facts -----------------------------------------------------------------
+
+def own_script():
+    """The shim's <script> element: the current script, or the last one that looks
+    like ours (the boot may run after currentScript is gone)."""
+    current = document.currentScript
+    if current is not NULL and current is not UNDEFINED and current is not None:
+        return current
+    scripts = document.querySelectorAll("script[src]")
+    for i in range(scripts.length - 1, -1, -1):
+        script = scripts[i]
+        src = script.src
+        if (script.hasAttribute("data-portal-id") or "hsq-shim" in src
+                or SCRIPT_HOSTS[0] in src or SCRIPT_HOSTS[1] in src):
+            return script
+    return None
+
+
+def attribute(script, name):
+    if script is None or not script.hasAttribute(name):
+        return None
+    return script.getAttribute(name)
+
+
+def portal_from_src(src):
+    """'https://js.hs-scripts.com/123.js?x' -> '123' (HubSpot's loader URL forms)."""
+    path = src.split("?")[0].split("#")[0]
+    name = path[path.rfind("/") + 1:]
+    if name.endswith(".js") and name[:-3].isdigit():
+        return str(int(name[:-3]))
+    return None
+
+
+def collector_base(value):
+    """data-tracking-url: a full http(s) base URL; anything else is refused."""
+    if value is None:
+        return None
+    value = value.strip().rstrip("/")
+    if not (value.startswith("http://") or value.startswith("https://")):
+        return None
+    rest = value[value.find("//") + 2:]
+    if not rest or " " in rest or '"' in rest or "?" in rest or "#" in rest:
+        return None
+    return value
+
+
+def read_referrer():
+    try:
+        return window.top.document.referrer or document.referrer
+    except Exception:                       # cross-origin top frame
+        return document.referrer
+
+
+def read_canonical():
+    link = document.querySelector('link[rel="canonical"]')
+    if link is NULL or link is None:
+        return ""
+    return link.href or ""
+
+
+def page_env(canonical):
+    return PageEnv(window.location.href, document.title or "", read_referrer() or "",
+                   int(window.Date.now()), canonical)
+
+
+def client_info():
+    screen = window.screen
+    return ClientInfo(str(screen.width) + "x" + str(screen.height),
+                      str(screen.colorDepth) + "-bit", document.characterSet or "",
+                      (window.navigator.language or "").lower())
+
+
+def debug_cookie_set():
+    return ("; " + document.cookie).find("; hs_dbg=1") >= 0
+
+
+# -- effects --------------------------------------------------------------------
+
+class Runtime:
+    """Carries out the core's effects and keeps the read-back record (D10)."""
+
+    def __init__(self, record):
+        self.record = record
+        self.runners = {SendBeacon: self.send_beacon, Ignore: self.ignore, Log: self.log,
+                        CallPageFunction: self.call_page_function}
+
+    def run(self, effects):
+        for i in range(len(effects)):
+            effect = effects[i]
+            try:
+                self.runners[type(effect)](effect)
+            except Exception as error:
+                self.note_error("effect " + type(effect).__name__, error)
+
+    def send_beacon(self, effect):
+        if document.visibilityState == "hidden":
+            # The page is going away: a keep-alive request outlives it (D6.3).
+            window.fetch(effect.url, {"keepalive": True, "mode": "no-cors",
+                                      "credentials": "include"})
+        else:
+            image = window.Image.new(1, 1)
+            image.src = effect.url
+        item = window.Object.new()
+        item.url = effect.url
+        item.time = window.Date.now()
+        params = window.Object.new()
+        fields = effect.fields
+        for i in range(len(fields)):
+            window.Reflect.set(params, fields[i][0], fields[i][1])
+        item.params = params
+        self.keep(self.record.beacons, item)
+
+    def ignore(self, effect):
+        item = window.Object.new()
+        item.entry = effect.entry
+        item.reason = effect.reason
+        item.time = window.Date.now()
+        self.keep(self.record.ignored, item)
+
+    def log(self, effect):
+        window.console.log("[hsq-shim] " + effect.message)
+
+    def call_page_function(self, effect):
+        try:
+            # HubSpot passes its tracker object; the shim's stand-in is `_hsq` itself,
+            # whose push reaches every command.
+            effect.function(window._hsq, effect.hstc)
+        except Exception as error:
+            self.note_error("function entry", error)
+
+    def keep(self, array, item):
+        array.push(item)
+        if array.length > RECORD_LIMIT:
+            array.shift()
+
+    def note_error(self, where, error):
+        self.ignore(Ignore(where, "error: " + str(error)))
+
+
+def make_record():
+    record = window.Object.new()
+    record.version = __version__
+    record.beacons = window.Array.new()
+    record.ignored = window.Array.new()
+    record.ready = False
+    return record
+
+
+# -- install --------------------------------------------------------------------
+
+def page_queue(name):
+    """The page's queue Array, created if missing, replaced if not an Array (Q9)."""
+    queue = getattr(window, name, None)
+    if queue is None or queue is NULL or queue is UNDEFINED or not window.Array.isArray(queue):
+        queue = window.Array.new()
+        setattr(window, name, queue)
+    return queue
+
+
+def install():
+    existing = getattr(window, "hsqShim", None)
+    if existing is not None and existing is not UNDEFINED and existing is not NULL:
+        return                              # processing runs once per window (D3)
+    record = make_record()
+    window.hsqShim = record
+    page_queue("_hsq")
+    page_queue("_hsp")
+    script = own_script()
+    portal = attribute(script, "data-portal-id")
+    if portal is None and script is not None:
+        portal = portal_from_src(script.src)
+    elif portal is not None:
+        portal = portal.strip() if portal.strip().isdigit() else None
+    runtime = Runtime(record)
+    tracker = Tracker(rand32, portal_id=portal,
+                      collector=collector_base(attribute(script, "data-tracking-url")),
+                      client=client_info(),
+                      debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
+                      encode=encode)
+    starter = Starter(tracker, runtime, record)
+    if document.readyState == "complete" or document.readyState == "loaded":
+        starter.start()
+    else:
+        window.addEventListener("load", starter.on_load)
+
+
+class Starter:
+    def __init__(self, tracker, runtime, record):
+        self.tracker = tracker
+        self.runtime = runtime
+        self.record = record
+        self.canonical = ""
+        self.started = False
+
+    def on_load(self, event=None):
+        self.start()
+
+    def start(self):
+        if self.started:
+            return
+        self.started = True
+        try:
+            queue = page_queue("_hsq")
+            entries = drain(queue)
+            self.canonical = read_canonical()
+            self.runtime.run(self.tracker.load(entries, page_env(self.canonical)))
+            queue.push = self.push
+            # Entries a function entry pushed while we were loading.
+            late = drain(queue)
+            for i in range(len(late)):
+                self.run_one(late[i])
+        except Exception as error:
+            self.runtime.note_error("start", error)
+        self.record.ready = True
+
+    def push(self, *entries):
+        """`_hsq.push` after load: runs its first argument at once, returns its result."""
+        try:
+            if not entries:
+                return UNDEFINED
+            for i in range(1, len(entries)):
+                self.runtime.run([Ignore("push argument " + str(i + 1),
+                                         "push runs only its first argument, as HubSpot's does")])
+            return to_js(self.run_one(to_py(entries[0])))
+        except Exception as error:
+            self.runtime.note_error("push", error)
+            return UNDEFINED
+
+    def run_one(self, entry):
+        result, effects = self.tracker.push(entry, page_env(self.canonical))
+        self.runtime.run(effects)
+        return result
+
+
+def drain(queue):
+    entries = [to_py(queue[i]) for i in range(queue.length)]
+    queue.length = 0
+    return entries

@@ -1,0 +1,141 @@
+"""Raw `_hsq` entries -> Command or Ignored.
+
+Rule 1: every command the shim knows is a row of SIGNATURES: its name and the kind
+        of each positional argument. Anything else is Ignored, with a reason a
+        person can act on; nothing here raises.
+Rule 2: arguments are normalised here (portal ids to digit strings, '' paths to '/'),
+        so the tracker only ever sees valid values.
+Rule 3: extra arguments are dropped, as HubSpot's methods drop them.
+"""
+
+from shim.values import Value
+
+
+class Command(Value):
+    __slots__ = ("name", "args")
+
+    def __init__(self, name, args):
+        self.name = name
+        self.args = args
+
+
+class Ignored(Value):
+    __slots__ = ("entry", "reason")
+
+    def __init__(self, entry, reason):
+        self.entry = entry
+        self.reason = reason
+
+
+class PageFunction(Value):
+    """A function the page pushed instead of an array (HubSpot calls it with
+    (tracker, hstc)). The adapter wraps the JS function; the core never calls it."""
+    __slots__ = ("function",)
+
+    def __init__(self, function):
+        self.function = function
+
+
+# Argument kinds. Each checker returns the normalised value, or None when invalid.
+def _string(value):
+    return value if type(value) is str else None
+
+
+def _path(value):
+    if type(value) is not str:
+        return None
+    return value if value else "/"
+
+
+def _portal(value):
+    if type(value) is int and value > 0:
+        return str(value)
+    if type(value) is float and value > 0 and value == int(value):
+        return str(int(value))
+    if type(value) is str and value.isdigit() and len(value) <= 12:
+        return str(int(value))
+    return None
+
+
+def _mapping(value):
+    return value if type(value) is dict else None
+
+
+def _flag(value):
+    if type(value) is bool:
+        return value
+    if type(value) is int:
+        return value != 0
+    return None
+
+
+def _host(value):
+    # A bare host name (optionally with a port): no scheme, path, spaces or quotes.
+    if type(value) is not str or not value or len(value) > 253:
+        return None
+    for ch in value:
+        if not (ch.isalnum() or ch in ".-:"):
+            return None
+    return value
+
+
+KIND_NAMES = {_string: "a string", _path: "a string path", _portal: "a positive portal id",
+              _mapping: "an object", _flag: "true or false", _host: "a host name such as track.hubspot.com"}
+
+SIGNATURES = {
+    "setPortalId": (_portal,),
+    "setPath": (_path,),
+    "trackPageView": (),
+    "identify": (_mapping,),
+    "setTrackingDomain": (_host,),
+    "setDebugMode": (_flag,),
+}
+
+FUNCTION = "<function>"
+
+
+def describe(value):
+    """A short, safe description of a raw value for logs and the read-back record."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is str:
+        return repr(value[:60] + ("..." if len(value) > 60 else ""))
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int or kind is float:
+        return str(value)
+    if kind is list:
+        return "array(" + str(len(value)) + ")"
+    if kind is dict:
+        return "object(" + str(len(value)) + " keys)"
+    if kind is PageFunction:
+        return "function"
+    return kind.__name__
+
+
+def parse(entry):
+    """One raw queue entry -> Command or Ignored."""
+    if type(entry) is PageFunction:
+        return Command(FUNCTION, [entry.function])
+    if type(entry) is not list:
+        return Ignored(describe(entry), "not an array or a function")
+    if not entry:
+        return Ignored("[]", "empty array: no method name")
+    name = entry[0]
+    if type(name) is not str:
+        return Ignored(describe(entry), "the method name " + describe(name) + " is not a string")
+    if name not in SIGNATURES:
+        return Ignored(name, "unknown method")
+    kinds = SIGNATURES[name]
+    args = []
+    for i in range(len(kinds)):
+        check = kinds[i]
+        raw = entry[i + 1] if i + 1 < len(entry) else None
+        value = check(raw) if raw is not None else None
+        if value is None:
+            got = describe(raw) if i + 1 < len(entry) else "nothing"
+            return Ignored(name, "argument " + str(i + 1) + " must be " + KIND_NAMES[check]
+                           + ", got " + got)
+        args.append(value)
+    return Command(name, args)

@@ -1,0 +1,43 @@
+"""What the core asks the browser adapter to do. Plain values, no behaviour.
+
+The core decides; the adapter (shim/adapter.py) carries these out, one small
+function per type.
+"""
+
+from shim.values import Value
+
+
+class SendBeacon(Value):
+    """GET `url` as a 1x1 image (a keep-alive request while the page is hidden).
+    `fields` are the same parameters, decoded, for the read-back record."""
+    __slots__ = ("url", "fields")
+
+    def __init__(self, url, fields):
+        self.url = url
+        self.fields = fields
+
+
+class Ignore(Value):
+    """An entry the shim did not run, and why (read-back record; console in debug)."""
+    __slots__ = ("entry", "reason")
+
+    def __init__(self, entry, reason):
+        self.entry = entry
+        self.reason = reason
+
+
+class Log(Value):
+    """A debug-mode console line."""
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+
+class CallPageFunction(Value):
+    """Call a function the page pushed, as HubSpot does: fn(tracker, hstc)."""
+    __slots__ = ("function", "hstc")
+
+    def __init__(self, function, hstc):
+        self.function = function
+        self.hstc = hstc

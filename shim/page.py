@@ -1,0 +1,35 @@
+"""Facts about the page, read by the adapter and passed into the core.
+
+`PageEnv` changes from call to call (url, title, clock); `ClientInfo` is read once.
+"""
+
+from shim.values import Value
+
+
+class PageEnv(Value):
+    __slots__ = ("url", "title", "referrer", "now_ms", "canonical_url")
+
+    def __init__(self, url, title="", referrer="", now_ms=0, canonical_url=""):
+        self.url = url
+        self.title = title
+        self.referrer = referrer
+        self.now_ms = now_ms
+        self.canonical_url = canonical_url
+
+
+class ClientInfo(Value):
+    """Beacon params sd, cd, cs, ln: screen 'WxH', colour depth '24-bit', charset,
+    lower-cased navigator.language. Empty strings are left out of beacons."""
+    __slots__ = ("screen", "color_depth", "charset", "language")
+
+    def __init__(self, screen="", color_depth="", charset="", language=""):
+        self.screen = screen
+        self.color_depth = color_depth
+        self.charset = charset
+        self.language = language
+
+
+def url_has_debug_hash(url):
+    """HubSpot turns on debug logging when the URL hash contains 'hsdbg'."""
+    hash_at = url.find("#")
+    return hash_at >= 0 and url.find("hsdbg", hash_at) >= 0
