@@ -17,7 +17,8 @@ from browser import document, window
 
 from shim import __version__
 from shim.commands import PageFunction
-from shim.effects import CallPageFunction, Ignore, Log, SendBeacon
+from shim.cookies import parse_cookies
+from shim.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
 from shim.page import ClientInfo, PageEnv, url_has_debug_hash
 from shim.tracker import Tracker
 
@@ -28,7 +29,11 @@ MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
 SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 
-_to_string = window.Object.prototype.toString
+# Never read a *method* off a shared prototype (e.g. Object.prototype.toString): Brython
+# caches bound JS methods in a map stored on the object it read them from, and a map on
+# a prototype is then shared by every object, so later calls like `array.push` run on
+# the first array ever used. Reading prototypes as values is safe.
+_OBJECT_PROTOTYPE = window.Object.prototype
 _native_encode = window.encodeURIComponent
 
 
@@ -40,24 +45,26 @@ def to_py(value, depth=0):
         return value
     if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
         return None
-    tag = _to_string.call(value)
-    if tag == "[object Array]":
+    if window.Array.isArray(value):
         n = value.length
         if n > MAX_ITEMS:
             n = MAX_ITEMS
         return [to_py(value[i], depth + 1) for i in range(n)]
-    if tag == "[object Object]":
+    if window.Object.getPrototypeOf(value) is _OBJECT_PROTOTYPE or not callable(value):
+        # Own enumerable keys only: a hostile prototype contributes nothing.
         keys = window.Object.keys(value)
         n = len(keys)
         if n > MAX_ITEMS:
             n = MAX_ITEMS
         out = {}
         for i in range(n):
-            out[keys[i]] = to_py(window.Reflect.get(value, keys[i]), depth + 1)
+            key = keys[i]
+            # Brython keeps str dict keys in a JS object, where "__proto__" would set
+            # the dict's prototype instead of a key: drop it (it means nothing to HubSpot).
+            if key != "__proto__":
+                out[key] = to_py(window.Reflect.get(value, key), depth + 1)
         return out
-    if tag == "[object Function]" or tag == "[object AsyncFunction]":
-        return PageFunction(value)
-    return None                             # Date, RegExp, DOM nodes...: not a command value
+    return PageFunction(value)
 
 
 def to_js(value):
@@ -111,10 +118,13 @@ def portal_from_src(src):
 
 
 def collector_base(value):
-    """data-tracking-url: a full http(s) base URL; anything else is refused."""
+    """data-tracking-url: a full http(s) base URL, or a path on this page's origin
+    ('/collect'); anything else is refused."""
     if value is None:
         return None
     value = value.strip().rstrip("/")
+    if value.startswith("/") and not value.startswith("//"):
+        value = window.location.origin + value
     if not (value.startswith("http://") or value.startswith("https://")):
         return None
     rest = value[value.find("//") + 2:]
@@ -149,6 +159,14 @@ def client_info():
                       (window.navigator.language or "").lower())
 
 
+def cookie_domains(script):
+    """data-cookie-domain: one domain, or several separated by spaces or commas."""
+    value = attribute(script, "data-cookie-domain")
+    if not value:
+        return []
+    return [d for d in value.replace(",", " ").split(" ") if d]
+
+
 def debug_cookie_set():
     return ("; " + document.cookie).find("; hs_dbg=1") >= 0
 
@@ -160,7 +178,8 @@ class Runtime:
 
     def __init__(self, record):
         self.record = record
-        self.runners = {SendBeacon: self.send_beacon, Ignore: self.ignore, Log: self.log,
+        self.runners = {SendBeacon: self.send_beacon, SetCookie: self.set_cookie,
+                        Ignore: self.ignore, Log: self.log,
                         CallPageFunction: self.call_page_function}
 
     def run(self, effects):
@@ -188,6 +207,16 @@ class Runtime:
             window.Reflect.set(params, fields[i][0], fields[i][1])
         item.params = params
         self.keep(self.record.beacons, item)
+
+    def set_cookie(self, effect):
+        document.cookie = effect.header
+        if effect.fallback is not None:
+            # The browser may refuse the Domain (a public suffix, a mismatch): read it back
+            # and fall back to a host-only cookie, as HubSpot does.
+            cookies = parse_cookies(document.cookie)
+            stored = cookies[effect.name] if effect.name in cookies else None
+            if stored != effect.value and effect.value:
+                document.cookie = effect.fallback
 
     def ignore(self, effect):
         item = window.Object.new()
@@ -255,7 +284,7 @@ def install():
                       collector=collector_base(attribute(script, "data-tracking-url")),
                       client=client_info(),
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
-                      encode=encode)
+                      encode=encode, cookie_domains=cookie_domains(script))
     starter = Starter(tracker, runtime, record)
     if document.readyState == "complete" or document.readyState == "loaded":
         starter.start()
@@ -282,7 +311,8 @@ class Starter:
             queue = page_queue("_hsq")
             entries = drain(queue)
             self.canonical = read_canonical()
-            self.runtime.run(self.tracker.load(entries, page_env(self.canonical)))
+            self.runtime.run(self.tracker.load(entries, page_env(self.canonical),
+                                               document.cookie))
             queue.push = self.push
             # Entries a function entry pushed while we were loading.
             late = drain(queue)

@@ -62,7 +62,8 @@ def add(pairs, key, value):
         pairs.append((key, value))
 
 
-def page_view_fields(portal_id, client, env, path, previous_path, visitor, identity, encode):
+def page_view_fields(portal_id, client, env, path, previous_path, visitor, cookies_saved,
+                     identity, encode):
     """The ordered (key, value) pairs of a k=1 page view.
 
     `identity` is None until identify is first called; after that `i` is always sent,
@@ -84,8 +85,11 @@ def page_view_fields(portal_id, client, env, path, previous_path, visitor, ident
     pairs.append(("cts", str(env.now_ms)))
     if identity is not None:
         pairs.append(("i", identity_text(identity, encode)))
-    pairs.append(("vi", visitor.token))
+    pairs.append(("vi", visitor.utk))
     pairs.append(("nc", "true" if visitor.is_new else "false"))
+    if cookies_saved:                   # u, b: only when those cookies exist
+        pairs.append(("u", visitor.hstc()))
+        pairs.append(("b", visitor.hssc()))
     pairs.append(("cc", ALL_CONSENT))
     return pairs
 

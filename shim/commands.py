@@ -8,6 +8,7 @@ Rule 2: arguments are normalised here (portal ids to digit strings, '' paths to 
 Rule 3: extra arguments are dropped, as HubSpot's methods drop them.
 """
 
+from shim.text import is_digits
 from shim.values import Value
 
 
@@ -52,7 +53,7 @@ def _portal(value):
         return str(value)
     if type(value) is float and value > 0 and value == int(value):
         return str(int(value))
-    if type(value) is str and value.isdigit() and len(value) <= 12:
+    if is_digits(value, 12) and int(value) > 0:
         return str(int(value))
     return None
 
@@ -89,6 +90,9 @@ SIGNATURES = {
     "identify": (_mapping,),
     "setTrackingDomain": (_host,),
     "setDebugMode": (_flag,),
+    "addCookieDomain": (_string,),
+    "setCookiesToSubdomain": (_flag,),
+    "enableSecureCookie": (),
 }
 
 FUNCTION = "<function>"

@@ -17,6 +17,18 @@ class SendBeacon(Value):
         self.fields = fields
 
 
+class SetCookie(Value):
+    """document.cookie = header. With a Domain attribute, `fallback` is the host-only
+    header to write when the browser refused the domain (read back, value differs)."""
+    __slots__ = ("name", "value", "header", "fallback")
+
+    def __init__(self, name, value, header, fallback=None):
+        self.name = name
+        self.value = value
+        self.header = header
+        self.fallback = fallback
+
+
 class Ignore(Value):
     """An entry the shim did not run, and why (read-back record; console in debug)."""
     __slots__ = ("entry", "reason")

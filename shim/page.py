@@ -33,3 +33,24 @@ def url_has_debug_hash(url):
     """HubSpot turns on debug logging when the URL hash contains 'hsdbg'."""
     hash_at = url.find("#")
     return hash_at >= 0 and url.find("hsdbg", hash_at) >= 0
+
+
+def hostname_of(url):
+    """'https://Www.Example.com:8080/a?b' -> 'www.example.com'."""
+    start = url.find("//")
+    rest = url[start + 2:] if start >= 0 else url
+    end = len(rest)
+    for sep in "/?#":
+        at = rest.find(sep)
+        if 0 <= at < end:
+            end = at
+    host = rest[:end]
+    at = host.rfind("@")
+    if at >= 0:
+        host = host[at + 1:]
+    if host.startswith("["):
+        return host[:host.find("]") + 1].lower()
+    colon = host.find(":")
+    if colon >= 0:
+        host = host[:colon]
+    return host.lower()

@@ -3,7 +3,7 @@
 from hypothesis import given, settings, strategies as st
 
 from shim.commands import PageFunction
-from shim.effects import CallPageFunction, Ignore, Log, SendBeacon
+from shim.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
 from tests.unit.helpers import URL, beacons, make_env, make_tracker, params
 from tests.unit.test_commands import json_values
 
@@ -29,7 +29,7 @@ class TestLoad:
         [view] = beacons(tracker.push(["trackPageView"], env)[1])
         assert [k for k, _ in view.fields] == [
             "k", "sd", "cd", "cs", "ln", "v", "a", "po", "rpo", "rcu", "r", "pu", "t", "cts",
-            "i", "vi", "nc", "cc"]
+            "i", "vi", "nc", "u", "b", "cc"]
 
     def test_priority_entries_run_before_the_view_even_when_pushed_after_it(self):
         """A user's trackPageView queued before load is a second view (HubSpot's duplicate)."""
@@ -125,5 +125,5 @@ def test_no_input_makes_the_tracker_raise(queued, pushed):
     effects = tracker.load(queued, make_env())
     for entry in pushed:
         effects += tracker.push(entry, make_env())[1]
-    assert all(type(e) in (SendBeacon, Ignore, Log, CallPageFunction) for e in effects)
+    assert all(type(e) in (SendBeacon, Ignore, Log, CallPageFunction, SetCookie) for e in effects)
     assert len(beacons(effects)) >= 1                 # the automatic view always goes out
