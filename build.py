@@ -1,0 +1,389 @@
+"""Build static/hsq-shim.js: one self-contained browser file, no eval.
+
+    python build.py            build static/hsq-shim.js and print its size
+    python build.py --check    exit 1 if static/hsq-shim.js differs from a fresh build
+
+Rule 1: the browser modules are listed in BROWSER_MODULES, in execution order; the build fails
+        if an import is missing from the list or comes later in it.
+Rule 2: Brython's own transpiler (run in Node by buildtools/aot.js) turns each module into a
+        real JS function; modules run eagerly in list order, then the boot code. No Python
+        source and no eval/new Function are shipped, so the page may forbid 'unsafe-eval'.
+Rule 3: the Brython runtime is trimmed by buildtools/runtime.py; every patch asserts its target,
+        and a link check fails the build if generated code needs a runtime name that was cut.
+Rule 4: same input, same bytes. Importing this module has no side effects.
+"""
+import argparse
+import ast
+import brotli
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from buildtools import runtime as brython_runtime  # noqa: E402
+
+BROWSER_MODULES = ["shim", "shim.values", "shim.text", "shim.codec", "shim.commands", "shim.queue",
+                   "shim.effects", "shim.page", "shim.cookies", "shim.domain", "shim.visitor",
+                   "shim.beacon", "shim.tracker", "shim.adapter"]
+
+BOOT = "from shim.adapter import install\ninstall()\n"
+
+SRC_ROOT = ROOT                      # where package `shim` lives
+DEFAULT_OUT = ROOT / "static" / "hsq-shim.js"
+
+# Modules the runtime provides without brython_stdlib.js; any other non-package import fails the build.
+RUNTIME_MODULES = {"browser", "browser.html", "javascript"}
+
+# $B names generated code may read before anything sets them.
+LINK_FLAGS = ["options_parsed"]
+
+UUID_BASE = 1000  # Brython's id counter starts at a random value; fixed here for reproducible output
+
+AOT_JS = ROOT / "buildtools" / "aot.js"
+
+# Minified runtime, cached by content hash (see buildtools/aot.js); HSQ_SHIM_NO_CACHE=1 disables it.
+CACHE_DIR = Path(tempfile.gettempdir()) / "hsq-shim-build-cache"
+
+HEADER = ("/*! hsq-shim | HubSpot _hsq API in Python, compiled ahead of time with Brython %s"
+          " | Brython (c) Pierre Quentel and contributors, BSD-3-Clause, brython.info */\n")
+
+# The app runs inside the bundle's closure: $B is never global.
+APP_PRELUDE = """(function($B){
+function $hsq_module(name,isPkg,file,fn){
+var mod=$B.imported[name]=$B.module.$factory(name,undefined,!!isPkg),dot=name.lastIndexOf('.'),parent=dot<0?'':name.slice(0,dot)
+$B.module_setattr(mod,'__initialized__',true)
+$B.module_setattr(mod,'__package__',isPkg?name:parent)
+$B.module_setattr(mod,'__file__',file)
+if(isPkg){$B.module_setattr(mod,'__path__','<stdlib>');mod.$is_package=true}
+var ns=fn(mod)
+for(var attr in ns){$B.module_setattr(mod,attr,ns[attr])}
+if(parent){$B.builtins.setattr($B.imported[parent],name.slice(dot+1),mod)}
+}
+try{"""
+BOOT_PRELUDE = """if(!$B.options_parsed){$B.parse_options()}
+$B.imported.__boot__=$B.module.$factory('__boot__');"""
+# $B.handle_error prints the Python traceback, then re-throws: never let that reach the page.
+APP_POSTLUDE = """}catch(err){
+try{$B.handle_error(err)}catch(again){
+if(again!==err){try{console.error('hsq-shim: start-up failed',err,again)}catch(e){}}}
+}
+})(__BRYTHON__)"""
+
+
+class BuildError(Exception):
+    """A build that must not produce a file; the message says why."""
+
+
+# ---------------------------------------------------------------- Python side
+
+def module_file(src_root, name):
+    """(path, is_package) of a dotted module name under src_root."""
+    base = Path(src_root).joinpath(*name.split("."))
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py", True
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py"), False
+    raise BuildError(f"module {name} not found under {src_root}")
+
+
+def strip_docstrings(src, filename="<module>"):
+    """Replace module/class/function docstrings by `pass`, keeping every line number."""
+    tree = ast.parse(src, filename)
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                spans.append(first)
+    lines = src.splitlines(keepends=True)
+    for node in sorted(spans, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        start, end = node.lineno - 1, node.end_lineno - 1
+        rest = lines[end][_col(lines[end], node.end_col_offset):]
+        if rest.strip() and not rest.strip().startswith("#"):
+            return _unparse_without_docstrings(tree)   # `"doc"; x = 1` on one line: give up on line numbers
+        head = lines[start][:_col(lines[start], node.col_offset)]
+        lines[start:end + 1] = [head + "pass\n"] + ["\n"] * (end - start)
+    out = "".join(lines)
+    if ast.dump(ast.parse(out)) != ast.dump(_without_docstrings(ast.parse(src))):
+        raise BuildError(f"{filename}: docstring stripping changed the code")
+    return out
+
+
+def _col(line, byte_offset):
+    """ast column offsets count UTF-8 bytes."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+def _without_docstrings(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                node.body[0] = ast.Pass()
+    return tree
+
+
+def _unparse_without_docstrings(tree):
+    return ast.unparse(_without_docstrings(tree)) + "\n"
+
+
+def _imports(tree, name, is_pkg):
+    """Yield (absolute imported name, is_top_level) for every import statement of a module."""
+    package = name if is_pkg else name.rpartition(".")[0]
+    nested = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            nested.update(id(n) for n in ast.walk(node) if n is not node)
+    for node in ast.walk(tree):
+        top = id(node) not in nested
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, top
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                if node.level - 1 >= len(parts):
+                    raise BuildError(f"{name}: relative import beyond the top-level package")
+                base = ".".join(parts[:len(parts) - (node.level - 1)])
+                target = base + "." + node.module if node.module else base
+            else:
+                target = node.module
+            yield target, top
+            for alias in node.names:          # `from pkg import submodule`
+                yield target + "." + alias.name, top
+
+
+def load_sources(modules, src_root):
+    """{name: (source without docstrings, is_package, filename)}, after checking the imports."""
+    sources, trees = {}, {}
+    for name in modules:
+        path, is_pkg = module_file(src_root, name)
+        src = path.read_text(encoding="utf-8")
+        trees[name] = (ast.parse(src, str(path)), is_pkg)
+        sources[name] = (strip_docstrings(src, str(path)), is_pkg)
+    check_order(modules, trees, src_root)
+    return sources
+
+
+def check_order(modules, trees, src_root):
+    """Every import of a package module is listed, and listed before its importer."""
+    if len(set(modules)) != len(modules):
+        raise BuildError("duplicate entries in the module list")
+    roots = {m.split(".")[0] for m in modules}
+    position = {m: i for i, m in enumerate(modules)}
+    for name in modules:
+        tree, is_pkg = trees[name]
+        deps = set()
+        parent = name.rpartition(".")[0]
+        while parent:
+            deps.add(parent)
+            parent = parent.rpartition(".")[0]
+        for target, top in _imports(tree, name, is_pkg):
+            root = target.split(".")[0]
+            if root not in roots:
+                if target not in RUNTIME_MODULES and target.rpartition(".")[0] not in RUNTIME_MODULES:
+                    raise BuildError(f"{name} imports {target!r}: not a browser module and not provided by "
+                                     f"the runtime ({', '.join(sorted(RUNTIME_MODULES))})")
+                continue
+            if target not in position:
+                if _is_module(src_root, target):
+                    raise BuildError(f"{name} imports {target}, which is missing from the module list")
+                continue                                  # `from pkg import attribute`
+            if top:
+                deps.add(target)
+        for dep in sorted(deps):
+            if dep not in position:
+                raise BuildError(f"{name} needs {dep}, which is missing from the module list")
+            if position[dep] > position[name]:
+                raise BuildError(f"module list order: {name} imports {dep}, which comes later; "
+                                 f"valid order: {dependency_order(modules, trees)}")
+
+
+def _is_module(src_root, name):
+    try:
+        module_file(src_root, name)
+        return True
+    except BuildError:
+        return False
+
+
+def dependency_order(modules, trees):
+    """A valid order, as close as possible to the given one (for error messages)."""
+    position = {m: i for i, m in enumerate(modules)}
+    deps = {}
+    for name in modules:
+        tree, is_pkg = trees[name]
+        deps[name] = {t for t, top in _imports(tree, name, is_pkg) if top and t in position and t != name}
+        parent = name.rpartition(".")[0]
+        if parent in position:
+            deps[name].add(parent)
+    done, order = set(), []
+    while len(order) < len(modules):
+        ready = [m for m in modules if m not in done and deps[m] <= done]
+        if not ready:
+            return "none (import cycle among %s)" % sorted(set(modules) - done)
+        done.add(ready[0])
+        order.append(ready[0])
+    return order
+
+
+# ---------------------------------------------------------------- Node side
+
+def find_node():
+    """System node if on PATH, else the node inside the playwright wheel."""
+    env = os.environ.get("HSQ_SHIM_NODE")
+    if env:
+        return env
+    node = shutil.which("node")
+    if node:
+        return node
+    try:
+        import playwright
+        wheel_node = Path(playwright.__file__).parent / "driver" / "node"
+        if wheel_node.is_file():
+            return str(wheel_node)
+    except ImportError:
+        pass
+    raise BuildError("no Node.js found: install node or the playwright wheel")
+
+
+def run_aot(request):
+    if not (ROOT / "node_modules" / "terser").is_dir():
+        raise BuildError("node_modules missing: run `npm ci` in " + str(ROOT))
+    proc = subprocess.run([find_node(), str(AOT_JS)], input=json.dumps(request).encode(),
+                          capture_output=True, cwd=str(ROOT))
+    try:
+        answer = json.loads(proc.stdout.decode("utf-8"))
+    except ValueError:
+        raise BuildError(f"buildtools/aot.js failed (exit {proc.returncode}):\n"
+                         + proc.stderr.decode("utf-8", "replace")[-4000:])
+    if not answer.get("ok"):
+        raise BuildError(answer.get("error", "buildtools/aot.js failed"))
+    return answer
+
+
+# ---------------------------------------------------------------- build
+
+def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_text=None, info=None):
+    """The bundle as bytes. info, if a dict, receives timings and link-check figures."""
+    modules = list(BROWSER_MODULES if modules is None else modules)
+    sources = load_sources(modules, SRC_ROOT if src_root is None else src_root)
+    runtime_text, extractions = brython_runtime.trim(
+        brython_runtime.read_brython_js() if runtime_text is None else runtime_text)
+    request = {
+        "brython_js": brython_runtime.brython_js_path(),
+        "runtime": runtime_text,
+        "extractions": extractions,
+        "compiler_only": brython_runtime.COMPILER_ONLY,
+        "flags": LINK_FLAGS,
+        "modules": [{"name": name, "src": src, "is_pkg": is_pkg,
+                     "filename": "VFS." + (name + "/__init__.py" if is_pkg else name + ".py")}
+                    for name, (src, is_pkg) in sources.items()],
+        "boot_src": boot,
+        "app_prelude": APP_PRELUDE,
+        "boot_prelude": BOOT_PRELUDE,
+        "app_postlude": APP_POSTLUDE,
+        "uuid_base": UUID_BASE,
+        "minify": minify,
+        "cache_dir": None if os.environ.get("HSQ_SHIM_NO_CACHE") else str(CACHE_DIR),
+    }
+    answer = run_aot(request)
+    if info is not None:
+        info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"])
+    text = ascii_escape(assemble(answer["runtime"], answer["app"]))
+    return text.encode("ascii")
+
+
+def assemble(runtime_js, app_js):
+    # Leading `;`: the runtime's "use strict" must not become a directive (generated code needs
+    # sloppy mode). The guard makes a second copy of the file on the page a no-op.
+    return (";" + HEADER % brython_runtime.BRYTHON_VERSION
+            + "(function(){if(globalThis.__hsqShimLoaded)return;globalThis.__hsqShimLoaded=true;\n"
+            + runtime_js + "\n;\n" + app_js + "\n})();\n")
+
+
+def ascii_escape(text):
+    """Pure ASCII output, so the host page's charset cannot garble the bundle.
+
+    terser already emits ASCII (ascii_only); this covers --no-minify. \\uXXXX is valid in JS
+    strings, regular expressions and identifiers, and harmless in comments."""
+    if text.isascii():
+        return text
+    return "".join(c if ord(c) < 128 else "".join("\\u%04x" % u for u in _utf16(c)) for c in text)
+
+
+def _utf16(c):
+    data = c.encode("utf-16-be")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def sizes(data):
+    return {"raw": len(data), "gzip": len(gzip.compress(data, 9, mtime=0)),
+            "brotli": len(brotli.compress(data, quality=11))}
+
+
+def format_sizes(s):
+    return "  ".join(f"{k} {v} B ({v / 1024:.1f} KB)" for k, v in s.items())
+
+
+def build(out_path=DEFAULT_OUT, modules=None, src_root=None, boot=BOOT, minify=True, quiet=False):
+    """Write the bundle to out_path; return its sizes."""
+    t0 = time.monotonic()
+    data = build_bytes(modules, src_root, boot, minify)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(data)
+    s = sizes(data)
+    if not quiet:
+        print(f"{_display(out_path)}: {format_sizes(s)}  [{time.monotonic() - t0:.1f} s]")
+    return s
+
+
+def check(out_path=DEFAULT_OUT, modules=None, src_root=None, boot=BOOT, minify=True):
+    """(ok, message): does out_path hold exactly what a fresh build makes?"""
+    out_path = Path(out_path)
+    if not out_path.is_file():
+        return False, f"{_display(out_path)} is missing; run `python build.py`"
+    fresh = build_bytes(modules, src_root, boot, minify)
+    if out_path.read_bytes() != fresh:
+        return False, f"{_display(out_path)} is stale (differs from a fresh build); run `python build.py`"
+    return True, f"{_display(out_path)} is up to date: {format_sizes(sizes(fresh))}"
+
+
+def _display(path):
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the output file is stale")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output file (default static/hsq-shim.js)")
+    parser.add_argument("--no-minify", action="store_true", help="skip terser (for debugging)")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            ok, message = check(args.out, minify=not args.no_minify)
+            print(message, file=sys.stdout if ok else sys.stderr)
+            return 0 if ok else 1
+        build(args.out, minify=not args.no_minify)
+        return 0
+    except (BuildError, brython_runtime.PatchError) as e:
+        print(f"build failed: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

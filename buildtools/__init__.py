@@ -1,0 +1,1 @@
+"""Build-time helpers for build.py; nothing here ships in the bundle."""

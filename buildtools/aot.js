@@ -1,0 +1,270 @@
+// Build-time helper for build.py: ahead-of-time transpiling with Brython's own compiler,
+// run-time extraction of ast_to_js, link check and minification.
+//
+// Protocol: one JSON request on stdin, one JSON answer on stdout.
+//   request  {brython_js, runtime, extractions:[{name, placeholder, segment, keep, drop}], compiler_only,
+//             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude,
+//             uuid_base, minify, cache_dir, flags}
+//   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
+// Rule: everything that can go wrong makes {ok:false} with a message build.py can print as is.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const vm = require('vm');
+
+const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+
+function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
+
+// ---------------------------------------------------------------- JS AST helpers (acorn)
+function walk(node, visit, parent, key) {
+  if (!node || typeof node.type !== 'string') return;
+  visit(node, parent, key);
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, k); }
+    else if (v && typeof v.type === 'string') walk(v, visit, node, k);
+  }
+}
+
+// Identifiers used by a node, property names excluded (conservative: shadowed names count too).
+function usedNames(node) {
+  const out = new Set();
+  walk(node, (n, parent, key) => {
+    if (n.type !== 'Identifier') return;
+    if (parent && parent.type === 'MemberExpression' && key === 'property' && !parent.computed) return;
+    if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' ||
+                   parent.type === 'PropertyDefinition') && key === 'key' && !parent.computed) return;
+    out.add(n.name);
+  });
+  return out;
+}
+
+function isB(node) { return node && node.type === 'Identifier' && node.name === '$B'; }
+
+// A runtime segment -> only its run-time functions (e.g. ast_to_js -> $B.resolve*, scope_name...).
+// keep: $B.<name> assignments to keep; drop: ones known to be compile-time only.
+// Any other $B.<name> assignment is an error, so a Brython upgrade is noticed.
+function extractRuntimeFunctions(label, segment, keep, drop) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(segment, {ecmaVersion: 'latest', sourceType: 'script'});
+  const iifes = program.body.filter(s => s.type === 'ExpressionStatement' &&
+    s.expression.type === 'CallExpression' && s.expression.callee.type === 'FunctionExpression' &&
+    s.expression.callee.params.length === 1 && isB(s.expression.callee.params[0]));
+  if (iifes.length !== 1) fail(`${label}: found ${iifes.length} (function($B){...}) wrappers, expected 1`);
+  const body = iifes[0].expression.callee.body.body;
+  const declared = new Map();   // top-level name -> statement index
+  const kept = new Set(), found = new Map(), unknown = [];
+  body.forEach((st, i) => {
+    if (st.type === 'FunctionDeclaration') declared.set(st.id.name, i);
+    else if (st.type === 'VariableDeclaration') for (const d of st.declarations) {
+      if (d.id.type !== 'Identifier') fail(`${label}: destructuring declaration not supported`);
+      declared.set(d.id.name, i);
+    } else if (st.type === 'ExpressionStatement' && st.expression.type === 'AssignmentExpression' &&
+               st.expression.left.type === 'MemberExpression' && isB(st.expression.left.object) &&
+               !st.expression.left.computed) {
+      const name = st.expression.left.property.name;
+      found.set(name, (found.get(name) || 0) + 1);
+      if (keep.includes(name)) kept.add(i);
+      else if (!drop.includes(name)) unknown.push(name);
+    }
+  });
+  if (unknown.length) fail(`${label} defines unknown $B functions ${JSON.stringify(unknown)}: ` +
+                           'decide whether they are needed at run time (EXTRACT in buildtools/runtime.py)');
+  for (const name of keep.concat(drop)) {
+    if (found.get(name) !== 1) fail(`${label}: $B.${name} assigned ${found.get(name) || 0} times, expected 1`);
+  }
+  // close over the segment's own top-level functions and variables that kept code uses
+  const todo = [...kept];
+  while (todo.length) {
+    const i = todo.pop();
+    for (const name of usedNames(body[i])) {
+      const j = declared.get(name);
+      if (j !== undefined && !kept.has(j)) { kept.add(j); todo.push(j); }
+    }
+  }
+  const idx = [...kept].sort((a, b) => a - b);
+  const parts = idx.map(i => segment.slice(body[i].start, body[i].end));
+  const helpers = idx.filter(i => body[i].type !== 'ExpressionStatement')
+    .map(i => body[i].type === 'FunctionDeclaration' ? body[i].id.name : body[i].declarations.map(d => d.id.name).join(','));
+  return {js: '(function($B){' + parts.join('\n') + '\n})(__BRYTHON__)', helpers};
+}
+
+// The runtime must not call a $B function whose definition was cut (str.isdigit needs
+// $B.in_unicode_category from the tokenizer segment, for instance), except known compiler-only ones.
+function danglingCheck(full, runtime, allowed) {
+  const assigned = (text) => new Set([...text.matchAll(/\$B\.([A-Za-z_$][\w$]*)\s*=(?!=)/g)].map(m => m[1]));
+  const before = assigned(full), after = assigned(runtime);
+  const used = new Set([...runtime.matchAll(/\$B\.([A-Za-z_$][\w$]*)/g)].map(m => m[1]));
+  const dangling = [...used].filter(n => before.has(n) && !after.has(n) && !allowed.includes(n)).sort();
+  if (dangling.length) fail('the trimmed runtime still uses $B functions it no longer defines: ' +
+                            dangling.map(n => '$B.' + n).join(', ') +
+                            ' (keep them via EXTRACT, or list them in COMPILER_ONLY in buildtools/runtime.py)');
+}
+
+// ---------------------------------------------------------------- transpiling
+function loadCompiler(brythonJs) {
+  globalThis.self = globalThis;              // brython.js reads self.indexedDB
+  globalThis.addEventListener = () => {};    // its DOMContentLoaded hook is not guarded for Node
+  const saved = console.warn; console.warn = () => {};   // localStorage probe warning on newer Node
+  let $B;
+  try { $B = require(brythonJs).__BRYTHON__; } finally { console.warn = saved; }
+  globalThis.$B = $B;                        // Function()-built AST classes name $B
+  if (!$B.options_parsed) $B.parse_options();
+  return $B;
+}
+
+function transpile($B, mod) {
+  $B.url2name[mod.filename] = mod.name;
+  $B.file_cache[mod.filename] = mod.src;
+  try {
+    const root = $B.py2js({src: mod.src, filename: mod.filename, imported: true}, mod.name, mod.name,
+                          $B.builtins_scope);
+    return root.to_js();
+  } catch (err) {
+    let msg = err && err.message;
+    if (err && err.ob_type) {   // a Python exception (SyntaxError...)
+      try { msg = $B.class_name(err) + ': ' + String(err.args && err.args[0]) +
+                  (err.lineno !== undefined ? ` (line ${err.lineno})` : ''); } catch (_) {}
+    }
+    fail(`cannot transpile ${mod.name} (${mod.filename}): ${msg || err}`);
+  }
+}
+
+// ---------------------------------------------------------------- link check
+function loadRuntime(runtimeJs) {
+  const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
+                                setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL});
+  vm.runInContext('globalThis.self = globalThis; globalThis.window = globalThis', ctx);
+  try {
+    vm.runInContext(runtimeJs + '\n;globalThis.__hsqRuntime = __BRYTHON__', ctx, {filename: 'runtime.js'});
+  } catch (err) {
+    fail(`the trimmed runtime does not load in Node: ${err && err.stack || err}`);
+  }
+  return ctx.__hsqRuntime;
+}
+
+function linkCheck($R, code, flags) {
+  const refs = new Set(), assigned = new Set(), brefs = new Set();
+  for (const m of code.matchAll(/\$B\.([A-Za-z_$][\w$]*)/g)) refs.add(m[1]);
+  for (const m of code.matchAll(/\$B\.([A-Za-z_$][\w$]*)\s*=(?!=)/g)) assigned.add(m[1]);
+  for (const m of code.matchAll(/\b_b_\.([A-Za-z_$][\w$]*)/g)) brefs.add(m[1]);
+  const missing = [...refs].filter(n => !(n in $R) && !assigned.has(n) && !flags.includes(n)).sort();
+  const missingB = [...brefs].filter(n => !(n in $R.builtins)).sort();
+  if (missing.length || missingB.length) {
+    fail('link check: the generated code uses names the trimmed runtime lacks: ' +
+         missing.map(n => '$B.' + n).concat(missingB.map(n => '_b_.' + n)).join(', '));
+  }
+  return {names: [...refs].filter(n => !assigned.has(n) && !flags.includes(n)).sort(), builtins: [...brefs].sort()};
+}
+
+function recheck($R, link) {
+  const missing = link.names.filter(n => !(n in $R)).map(n => '$B.' + n)
+    .concat(link.builtins.filter(n => !(n in $R.builtins)).map(n => '_b_.' + n));
+  if (missing.length) fail('link check after minification: missing ' + missing.join(', '));
+}
+
+// ---------------------------------------------------------------- minify
+// The runtime gets terser's full compress (slow, cached below); generated module code gets a light
+// one: reduce_vars/collapse_vars cost 4x the time there for under 1 % of gzip size.
+const LIGHT = {sequences: false, join_vars: false, reduce_vars: false, collapse_vars: false};
+
+function terserOptions(reserved, light) {
+  return {ecma: 2020, compress: light ? LIGHT : {passes: 1}, mangle: {reserved},
+          format: {comments: false, ascii_only: true}, toplevel: false};
+}
+
+async function minify(code, reserved, light) {
+  const terser = require(path.join(NODE_MODULES, 'terser'));
+  const res = await terser.minify(code, terserOptions(reserved, light));
+  return res.code;
+}
+
+// Minifying is the slow part (runtime about 6 s, app 1-4 s) and its output depends only on the input,
+// the options and terser's version: cache it by content hash. A cached runtime is still re-checked
+// by loading it (recheck below).
+async function minifyCached(code, reserved, light, cacheDir, kind) {
+  if (!cacheDir) return minify(code, reserved, light);
+  const crypto = require('crypto');
+  const terserVersion = require(path.join(NODE_MODULES, 'terser', 'package.json')).version;
+  const key = crypto.createHash('sha256')
+    .update(JSON.stringify([terserVersion, terserOptions(reserved, light)])).update('\0').update(code)
+    .digest('hex');
+  const file = path.join(cacheDir, `${kind}-${key.slice(0, 32)}.min.js`);
+  try { return fs.readFileSync(file, 'utf8'); } catch (_) {}
+  const out = await minify(code, reserved, light);
+  try {
+    fs.mkdirSync(cacheDir, {recursive: true});
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, out);
+    fs.renameSync(tmp, file);
+    const old = fs.readdirSync(cacheDir).filter(f => f.endsWith('.min.js'))
+      .map(f => [fs.statSync(path.join(cacheDir, f)).mtimeMs, f]).sort((a, b) => b[0] - a[0]).slice(30);
+    for (const [, f] of old) fs.unlinkSync(path.join(cacheDir, f));   // keep the 30 newest
+  } catch (_) {}   // an unwritable cache only costs time
+  return out;
+}
+
+// ---------------------------------------------------------------- main
+async function main(req) {
+  const t0 = Date.now(), timings = {};
+  const lap = (k) => { timings[k] = Date.now() - t0; };
+
+  let runtime = req.runtime;
+  const helpers = {};
+  for (const ex of req.extractions) {
+    const extracted = extractRuntimeFunctions(ex.name, ex.segment, ex.keep, ex.drop);
+    if (runtime.split(ex.placeholder).length !== 2) fail(`placeholder of ${ex.name} must occur exactly once`);
+    runtime = runtime.replace(ex.placeholder, () => extracted.js);
+    helpers[ex.name] = extracted.helpers;
+  }
+  danglingCheck(fs.readFileSync(req.brython_js, 'utf8'), runtime, req.compiler_only);
+  lap('extract');
+
+  const $B = loadCompiler(req.brython_js);
+  lap('load_compiler');
+  $B.$py_UUID = req.uuid_base;    // counter-generated ids (to_py123...) start at a fixed value
+  const parts = [req.app_prelude];
+  const scopes = new Set();
+  for (const mod of req.modules) {
+    const js = transpile($B, mod);
+    const scope = 'locals_' + $B.scope_name(mod.name);
+    if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
+    for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
+    parts.push(`$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
+               `function(${scope}){\n${js}\nreturn ${scope}})`);
+  }
+  const boot = $B.python_to_js(req.boot_src, '__boot__');
+  for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
+  parts.push(req.boot_prelude, boot, req.app_postlude);
+  let app = parts.join(';\n');   // explicit semicolons: no ASI surprises between parts
+  lap('transpile');
+
+  const $R = loadRuntime(runtime);
+  const link = linkCheck($R, app, req.flags);
+  lap('link_check');
+
+  let outRuntime = runtime;
+  if (req.minify) {
+    const reserved = [...scopes].sort();
+    outRuntime = await minifyCached(runtime, [], false, req.cache_dir, 'runtime');
+    app = await minifyCached(app, reserved, true, req.cache_dir, 'app');
+    lap('minify');
+    // re-check the minified runtime still loads and keeps what the app needs
+    recheck(loadRuntime(outRuntime), link);
+    lap('link_check_min');
+  }
+  return {ok: true, runtime: outRuntime, app, helpers,
+          link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
+}
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', () => {
+  main(JSON.parse(input)).then(
+    (res) => { process.stdout.write(JSON.stringify(res)); },
+    (err) => {
+      process.stdout.write(JSON.stringify({ok: false, error: err.buildError ? err.message : String(err && err.stack || err)}));
+    });
+});

@@ -1,0 +1,269 @@
+"""build.py and buildtools/: runtime patches, module order, determinism, --check.
+
+Fast and browser-free. Building needs Node and node_modules (`npm ci`); those tests build a
+tiny fixture package in tmp_path, never the real shim.
+"""
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import build  # noqa: E402
+from buildtools import runtime  # noqa: E402
+
+FIXTURE = {
+    "shim/__init__.py": '"""Fixture package."""\nVERSION = "1"\n',
+    "shim/values.py": (
+        '"""Values."""\n\n\nclass Value:\n    """A value."""\n    __slots__ = ("x",)\n\n'
+        '    def __init__(self, x):\n        """Keep x."""\n        self.x = x\n'
+    ),
+    "shim/adapter.py": (
+        '"""Adapter."""\nfrom browser import window\nfrom shim.values import Value\n'
+        'from shim import VERSION\n\n\ndef install():\n    window.fixtureOk = Value(VERSION).x\n'
+    ),
+}
+FIXTURE_MODULES = ["shim", "shim.values", "shim.adapter"]
+
+needs_node = pytest.mark.skipif(
+    not (ROOT / "node_modules" / "terser").is_dir(), reason="node_modules missing: run `npm ci`")
+
+
+def write_package(root, files):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def brython_js():
+    return runtime.read_brython_js()
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory):
+    """The fixture package and its bundle, built once for the module."""
+    src = write_package(tmp_path_factory.mktemp("src"), FIXTURE)
+    out = tmp_path_factory.mktemp("out") / "bundle.js"
+    build.build(out, FIXTURE_MODULES, src, quiet=True)
+    return src, out
+
+
+class TestModuleList:
+    """build.BROWSER_MODULES and the import-order check"""
+
+    def test_importing_build_has_no_side_effects(self, tmp_path):
+        """Importing build.py defines the list and builds nothing."""
+        assert build.BROWSER_MODULES[0] == "shim" and build.BROWSER_MODULES[-1] == "shim.adapter"
+        assert callable(build.build) and callable(build.check)
+
+    @pytest.mark.skipif(not (ROOT / "shim" / "adapter.py").exists(), reason="shim not written yet")
+    def test_real_list_respects_imports(self):
+        """Every shim import is listed, before its importer."""
+        build.load_sources(build.BROWSER_MODULES, build.SRC_ROOT)
+
+    def test_fixture_order_accepted(self, tmp_path):
+        write_package(tmp_path, FIXTURE)
+        assert set(build.load_sources(FIXTURE_MODULES, tmp_path)) == set(FIXTURE_MODULES)
+
+    def test_import_listed_later_fails(self, tmp_path):
+        write_package(tmp_path, FIXTURE)
+        with pytest.raises(build.BuildError, match="shim.adapter imports shim.values, which comes later"):
+            build.load_sources(["shim", "shim.adapter", "shim.values"], tmp_path)
+
+    def test_parent_package_must_come_first(self, tmp_path):
+        write_package(tmp_path, FIXTURE)
+        with pytest.raises(build.BuildError, match="comes later"):
+            build.load_sources(["shim.values", "shim", "shim.adapter"], tmp_path)
+
+    def test_unlisted_package_module_fails(self, tmp_path):
+        write_package(tmp_path, FIXTURE)
+        with pytest.raises(build.BuildError, match="shim.values, which is missing from the module list"):
+            build.load_sources(["shim", "shim.adapter"], tmp_path)
+
+    def test_stdlib_import_fails(self, tmp_path):
+        write_package(tmp_path, {**FIXTURE, "shim/values.py": "import json\n"})
+        with pytest.raises(build.BuildError, match="imports 'json'"):
+            build.load_sources(FIXTURE_MODULES, tmp_path)
+
+    def test_function_level_import_does_not_constrain_order(self, tmp_path):
+        files = {**FIXTURE, "shim/values.py": "def late():\n    from shim import adapter\n    return adapter\n"}
+        write_package(tmp_path, files)
+        build.load_sources(FIXTURE_MODULES, tmp_path)
+
+    def test_relative_imports_are_resolved(self, tmp_path):
+        files = {**FIXTURE, "shim/adapter.py": "from . import values\nfrom .values import Value\n"}
+        write_package(tmp_path, files)
+        with pytest.raises(build.BuildError, match="comes later"):
+            build.load_sources(["shim", "shim.adapter", "shim.values"], tmp_path)
+
+
+class TestStripDocstrings:
+    """build.strip_docstrings()"""
+
+    def test_docstrings_gone_line_numbers_kept(self):
+        src = FIXTURE["shim/values.py"]
+        out = build.strip_docstrings(src)
+        assert '"""' not in out
+        assert out.count("\n") == src.count("\n")
+        assert out.splitlines().index("        self.x = x") == src.splitlines().index("        self.x = x")
+
+    def test_code_unchanged(self):
+        src = 'def f():\n    """Doc\n    more."""\n    return "not a docstring"\n'
+        out = build.strip_docstrings(src)
+        assert "not a docstring" in out and "Doc" not in out
+        assert ast.dump(ast.parse(out).body[0].body[-1]) == ast.dump(ast.parse(src).body[0].body[-1])
+
+    def test_same_line_code_falls_back_to_unparse(self):
+        out = build.strip_docstrings('"""doc"""; x = 1\n')
+        assert "doc" not in out and "x = 1" in out
+
+
+class TestRuntimePatches:
+    """buildtools.runtime.trim(): each patch asserts its target"""
+
+    def test_real_runtime_trimmed(self, brython_js):
+        text, extractions = runtime.trim(brython_js)
+        assert [e["name"] for e in extractions] == ["python_tokenizer", "ast_to_js"]
+        for e in extractions:
+            assert text.count(e["placeholder"]) == 1
+        assert "function ast_dump(" in extractions[1]["segment"]
+        for gone in ("DOMContentLoaded", "customElements.define(", 'eval("async function* f(){}")',
+                     "startup_observer.observe(document.documentElement", "var $B=__BRYTHON__",
+                     "globalThis.brython=", "globalThis.__BRYTHON__", runtime.CHAIN_START,
+                     "var docs={ArithmeticError:", "__BRYTHON__.ast_classes={"):
+            assert gone not in text, gone
+        assert len(text) < 0.6 * len(brython_js)
+
+    @pytest.mark.parametrize("marker", [runtime.CHAIN_START, runtime.CHAIN_END])
+    def test_missing_chain_marker_fails(self, brython_js, marker):
+        with pytest.raises(runtime.PatchError, match="marker"):
+            runtime.trim(brython_js.replace(marker, "// moved"))
+
+    @pytest.mark.parametrize("index", range(len(runtime.TEXT_PATCHES)))
+    def test_missing_patch_target_fails(self, brython_js, index):
+        name, old, _, _ = runtime.TEXT_PATCHES[index]
+        with pytest.raises(runtime.PatchError, match="found 0 times"):
+            runtime.trim(brython_js.replace(old, "/*changed upstream*/"))
+
+    def test_duplicated_patch_target_fails(self, brython_js):
+        old = runtime.TEXT_PATCHES[-1][1]
+        with pytest.raises(runtime.PatchError, match="found 2 times"):
+            runtime.trim(brython_js.replace(old, old + old))
+
+    @pytest.mark.parametrize("index", range(len(runtime.SEGMENT_RULES)))
+    def test_missing_segment_fails(self, brython_js, index):
+        name, signature, _ = runtime.SEGMENT_RULES[index]
+        assert brython_js.count(signature) == 1
+        with pytest.raises(runtime.PatchError, match=name):
+            runtime.trim(brython_js.replace(signature, "(function($B){/*renamed*/"))
+
+    def test_not_brython_fails(self):
+        with pytest.raises(runtime.PatchError, match="brython.js"):
+            runtime.trim("console.log(1)")
+
+    @needs_node
+    def test_build_fails_on_altered_runtime(self, tmp_path, brython_js):
+        write_package(tmp_path, FIXTURE)
+        with pytest.raises(runtime.PatchError):
+            build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=brython_js.replace(runtime.CHAIN_END, ""))
+
+    @needs_node
+    def test_unknown_ast_to_js_function_fails(self, tmp_path, brython_js):
+        """A new $B function in the code generator must be classified before shipping."""
+        write_package(tmp_path, FIXTURE)
+        altered = brython_js.replace("$B.js_from_root=function(", "$B.brand_new=1\n$B.js_from_root=function(")
+        with pytest.raises(build.BuildError, match="brand_new"):
+            build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=altered, minify=False)
+
+    @needs_node
+    def test_link_check_catches_missing_runtime_name(self, tmp_path, monkeypatch):
+        """Dropping a run-time function the generated code uses fails the build."""
+        keep, drop = runtime.EXTRACT["ast_to_js"]
+        monkeypatch.setitem(runtime.EXTRACT, "ast_to_js",
+                            ([n for n in keep if n != "resolve_in_scopes"], drop + ["resolve_in_scopes"]))
+        monkeypatch.setattr(runtime, "COMPILER_ONLY", runtime.COMPILER_ONLY + ["resolve_in_scopes"])
+        files = {**FIXTURE, "shim/values.py": "def f():\n    return undefined_name\n"}
+        write_package(tmp_path, files)
+        with pytest.raises(build.BuildError, match=r"link check.*\$B\.resolve_in_scopes"):
+            build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False)
+
+    @needs_node
+    def test_runtime_use_of_cut_function_fails(self, tmp_path, monkeypatch):
+        """str.isdigit needs $B.in_unicode_category: cutting it fails the build."""
+        keep, drop = runtime.EXTRACT["python_tokenizer"]
+        monkeypatch.setitem(runtime.EXTRACT, "python_tokenizer",
+                            ([n for n in keep if n != "in_unicode_category"], drop + ["in_unicode_category"]))
+        write_package(tmp_path, FIXTURE)
+        with pytest.raises(build.BuildError, match=r"no longer defines: \$B\.in_unicode_category"):
+            build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False)
+
+
+@needs_node
+class TestBundle:
+    """build.build() output"""
+
+    def test_shape(self, fixture_build):
+        _, out = fixture_build
+        text = out.read_text(encoding="ascii")            # pure ASCII: safe on pages in any charset
+        assert text.startswith(";")                       # neutralises the runtime's "use strict"
+        assert "__hsqShimLoaded" in text.split("\n", 2)[1]
+        assert 'eval("async' not in text
+        assert "DOMContentLoaded" not in text and "VFS.shim.adapter.py" in text
+        assert "Fixture package" not in text and "Keep x." not in text   # docstrings stripped
+
+    def test_rebuild_is_byte_identical(self, fixture_build):
+        """Same input, same bytes; check() agrees."""
+        src, out = fixture_build
+        ok, message = build.check(out, FIXTURE_MODULES, src)
+        assert ok, message
+
+    def test_check_detects_stale_file(self, fixture_build, tmp_path):
+        src, out = fixture_build
+        stale = tmp_path / "stale.js"
+        stale.write_bytes(out.read_bytes().replace(b"fixtureOk", b"fixtureOK"))
+        ok, message = build.check(stale, FIXTURE_MODULES, src)
+        assert not ok and "stale" in message
+
+    def test_check_detects_missing_file(self, fixture_build, tmp_path):
+        src, _ = fixture_build
+        ok, message = build.check(tmp_path / "nope.js", FIXTURE_MODULES, src)
+        assert not ok and "missing" in message
+
+
+class TestCommandLine:
+    """python build.py [--check]: exit codes and messages (the build itself is stubbed)"""
+
+    @pytest.fixture
+    def stub(self, monkeypatch):
+        monkeypatch.setattr(build, "build_bytes", lambda *a, **k: b";fresh bundle")
+
+    def test_build_writes_and_prints_sizes(self, stub, tmp_path, capsys):
+        out = tmp_path / "static" / "hsq-shim.js"
+        assert build.main(["--out", str(out)]) == 0
+        assert out.read_bytes() == b";fresh bundle"
+        printed = capsys.readouterr().out
+        assert "raw 13 B" in printed and "gzip" in printed and "brotli" in printed and "KB" in printed
+
+    def test_check_fresh_exits_0(self, stub, tmp_path):
+        out = tmp_path / "hsq-shim.js"
+        out.write_bytes(b";fresh bundle")
+        assert build.main(["--check", "--out", str(out)]) == 0
+
+    def test_check_stale_exits_1(self, stub, tmp_path, capsys):
+        out = tmp_path / "hsq-shim.js"
+        out.write_bytes(b";old bundle")
+        assert build.main(["--check", "--out", str(out)]) == 1
+        assert "stale" in capsys.readouterr().err
+
+    def test_build_error_exits_2(self, monkeypatch, tmp_path, capsys):
+        def fail(*a, **k):
+            raise build.BuildError("boom")
+        monkeypatch.setattr(build, "build_bytes", fail)
+        assert build.main(["--out", str(tmp_path / "x.js")]) == 2
+        assert "build failed: boom" in capsys.readouterr().err
