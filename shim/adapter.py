@@ -18,7 +18,8 @@ from browser import document, window
 from shim import __version__
 from shim.commands import PageFunction
 from shim.cookies import parse_cookies
-from shim.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
+from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
+                          SetCookie)
 from shim.page import ClientInfo, PageEnv, url_has_debug_hash
 from shim.tracker import Tracker
 
@@ -180,7 +181,10 @@ class Runtime:
         self.record = record
         self.runners = {SendBeacon: self.send_beacon, SetCookie: self.set_cookie,
                         Ignore: self.ignore, Log: self.log,
-                        CallPageFunction: self.call_page_function}
+                        CallPageFunction: self.call_page_function,
+                        CallListener: self.call_listener, BindClick: self.bind_click}
+        self.bound = window.WeakMap.new()   # element -> JS array of bound selectors
+        self.push = None                    # set by Starter: runs one entry like _hsq.push
 
     def run(self, effects):
         for i in range(len(effects)):
@@ -236,6 +240,39 @@ class Runtime:
         except Exception as error:
             self.note_error("function entry", error)
 
+    def call_listener(self, effect):
+        try:
+            args = effect.args
+            if len(args) == 1:
+                effect.function(args[0])
+            elif len(args) == 3:
+                effect.function(args[0], args[1], args[2])
+            else:
+                effect.function(*args)
+        except Exception as error:
+            self.note_error(effect.label + " listener", error)
+
+    def bind_click(self, effect):
+        """trackClick: bind mousedown once per element and selector (refreshPageHandlers
+        runs this again for elements added since)."""
+        if effect.url is not None and not same_page(effect.url, window.location.href):
+            return
+        try:
+            elements = document.querySelectorAll(effect.selector)
+        except Exception:
+            self.ignore(Ignore("trackClick", "invalid CSS selector " + repr(effect.selector)))
+            return
+        for i in range(elements.length):
+            element = elements[i]
+            done = self.bound.get(element)
+            if done is UNDEFINED or done is None:
+                done = window.Array.new()
+                self.bound.set(element, done)
+            if done.includes(effect.selector):
+                continue
+            done.push(effect.selector)
+            element.addEventListener("mousedown", ClickHandler(self, effect.entry).handle)
+
     def keep(self, array, item):
         array.push(item)
         if array.length > RECORD_LIMIT:
@@ -243,6 +280,25 @@ class Runtime:
 
     def note_error(self, where, error):
         self.ignore(Ignore(where, "error: " + str(error)))
+
+
+class ClickHandler:
+    def __init__(self, runtime, entry):
+        self.runtime = runtime
+        self.entry = entry
+
+    def handle(self, event=None):
+        try:
+            self.runtime.push(self.entry)
+        except Exception as error:
+            self.runtime.note_error("click", error)
+
+
+def same_page(wanted, href):
+    """HubSpot's urlMatches, loosely: same URL up to the fragment and a trailing slash."""
+    a = wanted.split("#")[0].rstrip("/").lower()
+    b = href.split("#")[0].rstrip("/").lower()
+    return a == b
 
 
 def make_record():
@@ -286,6 +342,7 @@ def install():
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
                       encode=encode, cookie_domains=cookie_domains(script))
     starter = Starter(tracker, runtime, record)
+    runtime.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
         starter.start()
     else:

@@ -1,23 +1,31 @@
-"""Beacon URLs in HubSpot's wire format (spec §7).
+"""Beacon URLs in HubSpot's wire format (spec §7, docs/wire-order.md).
 
-Rule 1: parameters appear in HubSpot's order (docs/wire-order.md): the event's own
-        (k), then client info, page info, user info, privacy info. Empty values
-        ('' and '-', HubSpot's isEmpty) are left out.
+Rule 1: a beacon is the event's own parameters, then four groups in HubSpot's order:
+        client (sd cd cs ln), page (v a pi ct ccu po rpo rcu cpi.. tc r pu t),
+        user (cts i rv vi nc u b ce), privacy (cc). Empty values ('' and '-',
+        HubSpot's isEmpty) are left out of the groups.
 Rule 2: `i` (identity) is the identify object serialised as 'k=v&k=v', which the
         query encoding then encodes again: HubSpot double-encodes it.
+Rule 3: when a key repeats (a legacy event object can carry any key), the first
+        position wins and the later value replaces it, as JS object assignment does.
 """
 
-from shim.codec import encode_query, encode_component
+from shim.codec import encode_component, encode_query
 
 DEFAULT_TRACKING_HOST = "track.hubspot.com"
 PAGE_VIEW_PATH = "/__ptq.gif"
+EVENT_PATH = "/__ptbe.gif"
 JS_VERSION = "1.1"
-ALL_CONSENT = "15"          # necessary 1 + analytics 2 + advertisement 4 + functionality 8
+
+# setContentMetadata field -> beacon key, in HubSpot's order.
+METADATA_KEYS = (("contentPageId", "cpi"), ("contentGroupId", "cgi"), ("contentFolderId", "cfi"),
+                 ("legacyPageId", "lpi"), ("abTestId", "abi"), ("languageVariantId", "lvi"),
+                 ("languageCode", "lvc"))
 
 
 def scalar_text(value):
-    """JS String(value) for what identify values can be after the adapter's
-    conversion (null and undefined both arrive as None and go out as 'null')."""
+    """JS String(value) for what values can be after the adapter's conversion
+    (null and undefined both arrive as None and go out as 'null')."""
     kind = type(value)
     if kind is str:
         return value
@@ -38,22 +46,31 @@ def scalar_text(value):
     return "[object Object]"
 
 
+def object_pairs(mapping):
+    """A JS object as HubSpot's param() walks it: arrays repeat their key."""
+    pairs = []
+    keys = list(mapping.keys())
+    for i in range(len(keys)):
+        value = mapping[keys[i]]
+        if type(value) is list:
+            for j in range(len(value)):
+                pairs.append((keys[i], scalar_text(value[j])))
+        else:
+            pairs.append((keys[i], scalar_text(value)))
+    return pairs
+
+
 def identity_text(identity, encode=encode_component):
     """{'email': 'a@b.co', 'n': 5} -> 'email=a%40b.co&n=5' (single-encoded).
 
     As HubSpot: no key is skipped, arrays repeat their key, objects become
     '[object Object]'. The outer query encoding then encodes this string again.
     """
-    pairs = []
-    keys = list(identity.keys())
-    for i in range(len(keys)):
-        value = identity[keys[i]]
-        if type(value) is list:
-            for j in range(len(value)):
-                pairs.append((keys[i], scalar_text(value[j])))
-        else:
-            pairs.append((keys[i], scalar_text(value)))
-    return encode_query(pairs, encode)
+    return encode_query(object_pairs(identity), encode)
+
+
+def is_empty_text(value):
+    return not value or value == "-"
 
 
 def add(pairs, key, value):
@@ -62,36 +79,69 @@ def add(pairs, key, value):
         pairs.append((key, value))
 
 
-def page_view_fields(portal_id, client, env, path, previous_path, visitor, cookies_saved,
-                     identity, encode):
-    """The ordered (key, value) pairs of a k=1 page view.
-
-    `identity` is None until identify is first called; after that `i` is always sent,
-    even empty, as HubSpot does.
-    """
-    pairs = [("k", "1")]
+def append_groups(pairs, t, env):
+    """Append the client, page, user and privacy groups; `t` is the Tracker."""
+    client = t.client
     add(pairs, "sd", client.screen)
     add(pairs, "cd", client.color_depth)
     add(pairs, "cs", client.charset)
     add(pairs, "ln", client.language)
     pairs.append(("v", JS_VERSION))
-    pairs.append(("a", portal_id))
-    add(pairs, "po", path)
-    add(pairs, "rpo", previous_path)
-    add(pairs, "rcu", env.canonical_url)
+    pairs.append(("a", t.portal_id))
+    add(pairs, "pi", t.page_id)
+    add(pairs, "ct", t.content_type)
+    add(pairs, "ccu", t.canonical_url)
+    add(pairs, "po", t.path)
+    add(pairs, "rpo", t.previous_path)
+    if is_empty_text(t.canonical_url):
+        add(pairs, "rcu", env.canonical_url)
+    metadata = t.content_metadata
+    if metadata:
+        for i in range(len(METADATA_KEYS)):
+            field, key = METADATA_KEYS[i]
+            if field in metadata:
+                add(pairs, key, scalar_text(metadata[field]))
+    targeted = t.targeted_content
+    for i in range(len(targeted)):
+        pairs.append(("tc", targeted[i]))
     add(pairs, "r", env.referrer)
     add(pairs, "pu", env.url)
     add(pairs, "t", env.title)
     pairs.append(("cts", str(env.now_ms)))
-    if identity is not None:
-        pairs.append(("i", identity_text(identity, encode)))
-    pairs.append(("vi", visitor.utk))
-    pairs.append(("nc", "true" if visitor.is_new else "false"))
-    if cookies_saved:                   # u, b: only when those cookies exist
-        pairs.append(("u", visitor.hstc()))
-        pairs.append(("b", visitor.hssc()))
-    pairs.append(("cc", ALL_CONSENT))
+    if t.identity is not None:
+        pairs.append(("i", identity_text(t.identity, t.encode)))
+    if t.reset:
+        pairs.append(("rv", "1"))
+    pairs.append(("vi", t.visitor.utk))
+    pairs.append(("nc", "true" if t.visitor.is_new else "false"))
+    if t.cookies_saved:                 # u, b: only when those cookies exist
+        pairs.append(("u", t.visitor.hstc()))
+        pairs.append(("b", t.visitor.hssc()))
+    if not t.consent_allowed:
+        pairs.append(("ce", "false"))
+    pairs.append(("cc", str(t.consent_bits)))
     return pairs
+
+
+def merge_first_position(pairs):
+    """Rule 3: a repeated key keeps its first position and takes its last value."""
+    index = {}
+    out = []
+    for i in range(len(pairs)):
+        key = pairs[i][0]
+        if key in index and key != "tc":        # tc is HubSpot's one array parameter
+            out[index[key]] = pairs[i]
+        else:
+            index[key] = len(out)
+            out.append(pairs[i])
+    return out
+
+
+def event_property_text(value):
+    """__ptbe.gif property values: undefined, '', '-', 0 and false become ''."""
+    if value is None or value is False or value == 0 or value == "-":
+        return ""
+    return scalar_text(value)
 
 
 def beacon_url(base, endpoint, pairs, encode=encode_component):

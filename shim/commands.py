@@ -70,6 +70,23 @@ def _flag(value):
     return None
 
 
+def _function(value):
+    return value.function if type(value) is PageFunction else None
+
+
+def _text_id(value):
+    # Page ids, event ids: strings, or numbers HubSpot would stringify.
+    if type(value) is str and value:
+        return value
+    if (type(value) is int or type(value) is float) and type(value) is not bool:
+        return str(int(value)) if value == int(value) else str(value)
+    return None
+
+
+def _anything(value):
+    return value
+
+
 def _host(value):
     # A bare host name (optionally with a port): no scheme, path, spaces or quotes.
     if type(value) is not str or not value or len(value) > 253:
@@ -81,7 +98,8 @@ def _host(value):
 
 
 KIND_NAMES = {_string: "a string", _path: "a string path", _portal: "a positive portal id",
-              _mapping: "an object", _flag: "true or false", _host: "a host name such as track.hubspot.com"}
+              _mapping: "an object", _flag: "true or false", _function: "a function",
+              _text_id: "a string or number id", _anything: "a value", _host: "a host name such as track.hubspot.com"}
 
 SIGNATURES = {
     "setPortalId": (_portal,),
@@ -93,6 +111,48 @@ SIGNATURES = {
     "addCookieDomain": (_string,),
     "setCookiesToSubdomain": (_flag,),
     "enableSecureCookie": (),
+    "trackCustomBehavioralEvent": (_mapping,),
+    "trackEvent": (_anything,),
+    "trackConversion": (_anything,),
+    "setContentType": (_string,),
+    "setCanonicalUrl": (_string,),
+    "setPageId": (_text_id,),
+    "setContentMetadata": (_mapping,),
+    "setTargetedContentMetadata": (_anything,),
+    "addIdentityListener": (_function,),
+    "addCookieListener": (_function,),
+    "addUserTokenListener": (_function,),
+    "addPageIdListener": (_function,),
+    "addContentTypeListener": (_function,),
+    "addContentMetadataListener": (_function,),
+    "refreshPageHandlers": (),
+    "resetVisitor": (),
+    "resetVisitorIdentity": (),
+    "setTrackingEnabled": (_flag,),
+    "setLimitTrackingToCookieDomains": (_flag,),
+    "trackClick": (_string, _text_id),
+    "trackFormView": (_text_id,),
+    "trackFormInstall": (_text_id,),
+    "trackFormVisible": (_text_id,),
+    "trackFormInteraction": (_text_id,),
+    "trackFormCompletion": (_text_id,),
+    "trackCtaView": (_text_id,),
+    "trackFeedbackView": (_text_id,),
+    "trackApproveCookieConsent": (),
+    "trackDeclineCookieConsent": (),
+    "trackRevokeCookieConsent": (),
+}
+
+# Names HubSpot's own loader and prelude push. They mean nothing without HubSpot's
+# servers, so the shim accepts them without effect (and records that it did).
+INTERNAL = ("setLegacy", "log", "embedHubSpotScript", "initEventVisualizerScript",
+            "setTrackingGate", "autocaptureClicks", "enableAutomaticLinker")
+
+# Optional trailing arguments: (name -> kinds of the extra positions), never required.
+OPTIONAL = {
+    "trackEvent": (_anything,),
+    "trackConversion": (_anything,),
+    "trackClick": (_mapping,),
 }
 
 FUNCTION = "<function>"
@@ -129,6 +189,8 @@ def parse(entry):
     name = entry[0]
     if type(name) is not str:
         return Ignored(describe(entry), "the method name " + describe(name) + " is not a string")
+    if name in INTERNAL:
+        return Ignored(name, "HubSpot-internal command: accepted, no effect in the shim")
     if name not in SIGNATURES:
         return Ignored(name, "unknown method")
     kinds = SIGNATURES[name]
@@ -142,4 +204,10 @@ def parse(entry):
             return Ignored(name, "argument " + str(i + 1) + " must be " + KIND_NAMES[check]
                            + ", got " + got)
         args.append(value)
+    if name in OPTIONAL:
+        extra = OPTIONAL[name]
+        for i in range(len(extra)):
+            at = len(kinds) + 1 + i
+            raw = entry[at] if at < len(entry) else None
+            args.append(extra[i](raw) if raw is not None else None)
     return Command(name, args)

@@ -53,3 +53,24 @@ class CallPageFunction(Value):
     def __init__(self, function, hstc):
         self.function = function
         self.hstc = hstc
+
+
+class CallListener(Value):
+    """Call a page listener with `args`; an error in it is caught and recorded."""
+    __slots__ = ("function", "args", "label")
+
+    def __init__(self, function, args, label):
+        self.function = function
+        self.args = args
+        self.label = label
+
+
+class BindClick(Value):
+    """trackClick: on mousedown on any element matching `selector`, push `entry`.
+    `url` (optional) limits the binding to that page URL, as HubSpot's {url} does."""
+    __slots__ = ("selector", "entry", "url")
+
+    def __init__(self, selector, entry, url):
+        self.selector = selector
+        self.entry = entry
+        self.url = url

@@ -1,48 +1,79 @@
 """The tracker: HubSpot's `_hsq` semantics as a sans-IO state machine.
 
-Facts in, effects out. `load(entries, env)` runs what the page queued before the
-shim loaded, in HubSpot's four passes plus the automatic first page view;
+Facts in, effects out. `load(entries, env, cookies)` runs what the page queued before
+the shim loaded, in HubSpot's four passes plus the automatic first page view;
 `push(entry, env)` runs one later command at once and returns (result, effects).
 
 Rule 1: nothing here touches the browser, a clock or a random source: the page's
         facts come in `env`, randomness through the injected `rand32`.
 Rule 2: no entry can raise out of `load` or `push`: bad input becomes an Ignore
-        effect with a reason.
+        effect with a reason, and so does every beacon the shim decides not to send.
 Rule 3: each command is one method, found through METHODS; adding a command is a
-        row in commands.SIGNATURES and a row here.
+        row in commands.SIGNATURES and a row there.
 """
 
-from shim.beacon import DEFAULT_TRACKING_HOST, PAGE_VIEW_PATH, beacon_url, page_view_fields
+from shim.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, PAGE_VIEW_PATH, append_groups,
+                         beacon_url, event_property_text, merge_first_position, object_pairs,
+                         scalar_text)
 from shim.codec import encode_component
 from shim.commands import FUNCTION, Command, Ignored, describe, parse
 from shim.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
 from shim.domain import cookie_domain, domain_hash, hash_input, normalise_domain
-from shim.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
+from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
+                          SetCookie)
 from shim.page import ClientInfo, hostname_of
 from shim.queue import passes
 from shim.visitor import fresh_visitor, visitor_from_cookies
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
+ALL_CONSENT_BITS = 15           # necessary 1 + analytics 2 + advertisement 4 + functionality 8
+
+# Beacon kinds (`k`) of the one-shot trackers; their id goes to the key beside it.
+SIMPLE_BEACONS = {
+    "trackFormView": ("15", "fi"), "trackFormInstall": ("16", "fi"),
+    "trackFormVisible": ("17", "fi"), "trackFormInteraction": ("18", "fi"),
+    "trackFormCompletion": ("19", "fi"), "trackCtaView": ("12", "aij"),
+    "trackFeedbackView": ("26", "si"), "trackApproveCookieConsent": ("28", None),
+    "trackDeclineCookieConsent": ("29", None), "trackRevokeCookieConsent": ("30", None),
+}
 
 
 class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
                  encode=encode_component, cookie_domains=None):
+        self.rand32 = rand32
+        self.encode = encode
         self.portal_id = portal_id          # digit string, or None until known
         self.collector = collector          # 'http://127.0.0.1:8000': overrides the host
         self.tracking_host = DEFAULT_TRACKING_HOST
         self.client = client if client is not None else ClientInfo()
         self.debug = debug
-        self.encode = encode
-        self.path = None                    # set by setPath; None means "use pu only"
+        # Page state sent with every beacon.
+        self.path = None                    # set by setPath; None means "pu only"
         self.previous_path = None
+        self.page_id = None
+        self.content_type = None
+        self.canonical_url = None
+        self.content_metadata = None
+        self.targeted_content = []
         self.identity = None                # None until the first identify
-        self.rand32 = rand32
-        self.cookie_domains = []            # '.example.com' forms, from addCookieDomain
+        self.reset = False                  # rv=1 after resetVisitor
+        # Visitor and cookies.
+        self.cookie_domains = []            # '.example.com' forms
         self.to_subdomain = False
         self.secure = False
-        self.visitor = None                 # set up once per page load (_manage_cookies)
+        self.domain = ""
+        self.visitor = None                 # set up once per page load (_set_up)
         self.cookies_saved = False
+        # Consent (the _hsp queue drives it; no banner means everything is granted).
+        self.consent_allowed = True
+        self.consent_bits = ALL_CONSENT_BITS
+        # Switches.
+        self.tracking_enabled = True
+        self.limit_to_cookie_domains = False
+        self.clicks = []                    # BindClick effects, re-sent by refreshPageHandlers
+        self.listeners = {"identity": [], "utk": [], "page_id": [], "content_type": [],
+                          "metadata": []}
         self.loaded = False
         if cookie_domains:
             for i in range(len(cookie_domains)):
@@ -65,6 +96,9 @@ class Tracker:
         self._run(AUTO_PAGE_VIEW, env, effects)
         self._run_all(rest, env, effects)
         self.loaded = True
+        self._notify("identity", self._identity_args(), effects)
+        for i in range(len(self.clicks)):
+            effects.append(self.clicks[i])
         return effects
 
     def push(self, entry, env):
@@ -81,33 +115,55 @@ class Tracker:
 
     def _run(self, item, env, effects):
         if type(item) is Ignored:
-            effects.append(Ignore(item.entry, item.reason))
-            if self.debug:
-                effects.append(Log("ignored " + item.entry + ": " + item.reason))
+            self._ignore(item.entry, item.reason, effects)
             return None
         if self.debug:
             effects.append(Log(item.name + " " + describe(item.args)))
         return METHODS[item.name](self, item.args, env, effects)
 
-    def _base_url(self):
-        if self.collector:
-            return self.collector
-        return "https://" + self.tracking_host
+    def _ignore(self, entry, reason, effects):
+        effects.append(Ignore(entry, reason))
+        if self.debug:
+            effects.append(Log("ignored " + entry + ": " + reason))
 
-    def _hstc(self):
-        return self.visitor.hstc() if self.visitor is not None else ""
+    # -- beacons ---------------------------------------------------------------
+
+    def _blocked(self, env):
+        """Why no beacon may be sent now, or None (spec §7 'Suppression')."""
+        if not self.tracking_enabled:
+            return "tracking is off (setTrackingEnabled(false))"
+        if self.limit_to_cookie_domains and not self.domain:
+            return "this host matches no cookie domain (setLimitTrackingToCookieDomains)"
+        if self.portal_id is None:
+            return "no portal id: add data-portal-id to the script tag or push ['setPortalId', id]"
+        return None
+
+    def _send(self, name, endpoint, own_pairs, env, effects, merge=False):
+        reason = self._blocked(env)
+        if reason is not None:
+            self._ignore(name, "not sent: " + reason, effects)
+            return
+        self._ensure_visitor(env)
+        fields = append_groups(own_pairs, self, env)
+        if merge:
+            fields = merge_first_position(fields)
+        base = self.collector if self.collector else "https://" + self.tracking_host
+        effects.append(SendBeacon(beacon_url(base, endpoint, fields, self.encode), fields))
+        if self.debug:
+            effects.append(Log("beacon " + endpoint + " " + describe_fields(fields)))
 
     # -- visitor and cookies (spec §5) -----------------------------------------
 
     def _set_up(self, env, cookies, effects):
         """Pass (b): the visitor and session from the cookies, once per page load."""
         host = hostname_of(env.url)
-        domain = cookie_domain(host, self.cookie_domains, self.to_subdomain)
-        self.domain = domain
+        self.domain = cookie_domain(host, self.cookie_domains, self.to_subdomain)
         self.visitor = visitor_from_cookies(cookies, env.now_ms, self.rand32,
-                                            domain_hash(hash_input(host, domain)))
+                                            domain_hash(hash_input(host, self.domain)))
         if "hsfirstvisit" in cookies:
             effects.append(self._cookie("hsfirstvisit", "", DELETED_MS))
+        if self.debug:
+            effects.append(self._cookie("hs_dbg", "1", None))
         self._save_cookies(env, effects)
 
     def _save_cookies(self, env, effects):
@@ -136,11 +192,35 @@ class Tracker:
     def _ensure_visitor(self, env):
         # push() before load() (tests, or a page that never fired load): an in-memory visitor.
         if self.visitor is None:
-            self.domain = ""
             self.visitor = fresh_visitor(self.rand32, env.now_ms,
                                          domain_hash(hash_input(hostname_of(env.url), "")))
 
-    # -- commands --------------------------------------------------------------
+    def _hstc(self):
+        return self.visitor.hstc() if self.visitor is not None else ""
+
+    # -- listeners -------------------------------------------------------------
+
+    def _listen(self, kind, function, args, effects):
+        """Register; call at once when a value exists (args is None when not)."""
+        self.listeners[kind].append(function)
+        if args is not None:
+            effects.append(CallListener(function, args, kind))
+
+    def _notify(self, kind, args, effects):
+        if args is None:
+            return
+        listeners = self.listeners[kind]
+        for i in range(len(listeners)):
+            effects.append(CallListener(listeners[i], args, kind))
+
+    def _identity_args(self):
+        # (hstc, hssc, hsfp): the cross-domain parameters. The shim computes no browser
+        # fingerprint, so hsfp is ''.
+        if self.visitor is None or not self.loaded:
+            return None
+        return [self.visitor.hstc(), self.visitor.hssc(), ""]
+
+    # -- commands: configuration -----------------------------------------------
 
     def set_portal_id(self, args, env, effects):
         self.portal_id = args[0]
@@ -150,7 +230,7 @@ class Tracker:
 
     def add_cookie_domain(self, args, env, effects):
         if not self._add_cookie_domain(args[0]):
-            effects.append(Ignore("addCookieDomain", "not a domain: " + describe(args[0])))
+            self._ignore("addCookieDomain", "not a domain: " + describe(args[0]), effects)
 
     def set_cookies_to_subdomain(self, args, env, effects):
         self.to_subdomain = args[0]
@@ -158,31 +238,158 @@ class Tracker:
     def enable_secure_cookie(self, args, env, effects):
         self.secure = True
 
+    def set_debug_mode(self, args, env, effects):
+        self.debug = args[0]
+        if self.debug and self.loaded:
+            effects.append(self._cookie("hs_dbg", "1", None))
+
+    def set_tracking_enabled(self, args, env, effects):
+        self.tracking_enabled = args[0]
+
+    def set_limit_tracking(self, args, env, effects):
+        self.limit_to_cookie_domains = args[0]
+
+    # -- commands: page state ----------------------------------------------------
+
     def set_path(self, args, env, effects):
         self.previous_path = self.path
         self.path = args[0]
+        self.refresh_page_handlers(args, env, effects)
+
+    def set_page_id(self, args, env, effects):
+        self.page_id = args[0]
+        self._notify("page_id", [args[0]], effects)
+
+    def set_content_type(self, args, env, effects):
+        self.content_type = args[0]
+        self._notify("content_type", [args[0]], effects)
+
+    def set_canonical_url(self, args, env, effects):
+        self.canonical_url = args[0]
+
+    def set_content_metadata(self, args, env, effects):
+        self.content_metadata = args[0]
+        self._notify("metadata", [args[0]], effects)
+
+    def set_targeted_content(self, args, env, effects):
+        """[[a, b, c], ...] -> tc=a-b-c, first five triples, as HubSpot."""
+        items = args[0] if type(args[0]) is list else []
+        out = []
+        for i in range(min(len(items), 5)):
+            item = items[i]
+            if type(item) is list and len(item) == 3:
+                out.append(scalar_text(item[0]) + "-" + scalar_text(item[1]) + "-"
+                           + scalar_text(item[2]))
+        self.targeted_content = out
 
     def identify(self, args, env, effects):
         if self.identity is None:
             self.identity = {}
         self.identity.update(args[0])       # shallow merge: later keys win
 
-    def set_debug_mode(self, args, env, effects):
-        self.debug = args[0]
+    # -- commands: listeners -----------------------------------------------------
+
+    def add_identity_listener(self, args, env, effects):
+        self._listen("identity", args[0], self._identity_args(), effects)
+
+    def add_user_token_listener(self, args, env, effects):
+        utk = [self.visitor.utk] if self.visitor is not None else None
+        self._listen("utk", args[0], utk, effects)
+
+    def add_page_id_listener(self, args, env, effects):
+        self._listen("page_id", args[0], [self.page_id] if self.page_id else None, effects)
+
+    def add_content_type_listener(self, args, env, effects):
+        value = [self.content_type] if self.content_type else None
+        self._listen("content_type", args[0], value, effects)
+
+    def add_content_metadata_listener(self, args, env, effects):
+        value = [self.content_metadata] if self.content_metadata else None
+        self._listen("metadata", args[0], value, effects)
+
+    # -- commands: visitor -------------------------------------------------------
+
+    def reset_visitor(self, args, env, effects):
+        """A new visitor token and session; identity cleared; later beacons carry rv=1."""
+        host = hostname_of(env.url)
+        self.visitor = fresh_visitor(self.rand32, env.now_ms,
+                                     domain_hash(hash_input(host, self.domain)))
+        self.identity = None
+        self.reset = True
+        if self.cookies_saved:
+            self._save_cookies(env, effects)
+        self._notify("utk", [self.visitor.utk], effects)
+        self._notify("identity", self._identity_args(), effects)
+
+    # -- commands: beacons -------------------------------------------------------
 
     def track_page_view(self, args, env, effects):
-        if self.portal_id is None:
-            effects.append(Ignore("trackPageView", "no portal id: add data-portal-id to the "
-                                  "script tag or push ['setPortalId', id]"))
-            return None
-        self._ensure_visitor(env)
-        fields = page_view_fields(self.portal_id, self.client, env, self.path, self.previous_path,
-                                  self.visitor, self.cookies_saved, self.identity, self.encode)
-        url = beacon_url(self._base_url(), PAGE_VIEW_PATH, fields, self.encode)
-        effects.append(SendBeacon(url, fields))
-        if self.debug:
-            effects.append(Log("beacon " + PAGE_VIEW_PATH + " " + describe_fields(fields)))
-        return None
+        self._send("trackPageView", PAGE_VIEW_PATH, [("k", "1")], env, effects)
+
+    def track_custom_behavioral_event(self, args, env, effects):
+        event = args[0]
+        name = event["name"] if "name" in event else None
+        if type(name) is not str or not name:
+            self._ignore("trackCustomBehavioralEvent", "the event needs a string name", effects)
+            return
+        pairs = [("n", name)]
+        properties = event["properties"] if "properties" in event else None
+        if type(properties) is dict:
+            keys = list(properties.keys())
+            for i in range(len(keys)):
+                pairs.append(("_" + keys[i], event_property_text(properties[keys[i]])))
+        elif properties is not None:
+            self._ignore("trackCustomBehavioralEvent", "properties must be an object; sent "
+                         "without them", effects)
+        self._send("trackCustomBehavioralEvent", EVENT_PATH, pairs, env, effects)
+
+    def track_event(self, args, env, effects):
+        """Legacy events: k=3, n=id, m=value, plus every key of the event object."""
+        first = args[0]
+        if type(first) is dict:
+            event = dict(first)
+        elif type(first) is str or type(first) is int or type(first) is float:
+            event = {"id": scalar_text(first)}
+            if len(args) > 1 and type(args[1]) is dict:
+                event.update(args[1])
+        else:
+            self._ignore("trackEvent", "the event must be an id or an object with an id", effects)
+            return
+        event_id = event["id"] if "id" in event else None
+        if event_id is None or event_id == "":
+            self._ignore("trackEvent", "the event needs an id", effects)
+            return
+        pairs = object_pairs(event)
+        pairs.append(("k", "3"))
+        pairs.append(("n", scalar_text(event_id)))
+        if "value" in event and event["value"] is not None:
+            pairs.append(("m", scalar_text(event["value"])))
+        self._send("trackEvent", PAGE_VIEW_PATH, pairs, env, effects, merge=True)
+
+    def track_simple(self, name, args, env, effects):
+        kind, key = SIMPLE_BEACONS[name]
+        pairs = [("k", kind)]
+        if key is not None:
+            pairs.append((key, args[0]))
+        self._send(name, PAGE_VIEW_PATH, pairs, env, effects)
+
+    def track_click(self, args, env, effects):
+        selector, event_id = args[0], args[1]
+        options = args[2] if len(args) > 2 and args[2] is not None else {}
+        url = options["url"] if "url" in options and type(options["url"]) is str else None
+        if self.portal_id is not None and event_id.startswith("pe" + self.portal_id + "_"):
+            entry = ["trackCustomBehavioralEvent", {"name": event_id}]
+        else:
+            entry = ["trackEvent", event_id]
+        binding = BindClick(selector, entry, url)
+        self.clicks.append(binding)
+        if self.loaded:
+            effects.append(binding)
+
+    def refresh_page_handlers(self, args, env, effects):
+        if self.loaded:
+            for i in range(len(self.clicks)):
+                effects.append(self.clicks[i])
 
     def call_function(self, args, env, effects):
         effects.append(CallPageFunction(args[0], self._hstc()))
@@ -195,15 +402,43 @@ def describe_fields(fields):
     return out
 
 
+def _simple(name):
+    def run(tracker, args, env, effects):
+        return tracker.track_simple(name, args, env, effects)
+    return run
+
+
 METHODS = {
     "setPortalId": Tracker.set_portal_id,
     "setTrackingDomain": Tracker.set_tracking_domain,
     "addCookieDomain": Tracker.add_cookie_domain,
     "setCookiesToSubdomain": Tracker.set_cookies_to_subdomain,
     "enableSecureCookie": Tracker.enable_secure_cookie,
-    "setPath": Tracker.set_path,
-    "identify": Tracker.identify,
     "setDebugMode": Tracker.set_debug_mode,
+    "setTrackingEnabled": Tracker.set_tracking_enabled,
+    "setLimitTrackingToCookieDomains": Tracker.set_limit_tracking,
+    "setPath": Tracker.set_path,
+    "setPageId": Tracker.set_page_id,
+    "setContentType": Tracker.set_content_type,
+    "setCanonicalUrl": Tracker.set_canonical_url,
+    "setContentMetadata": Tracker.set_content_metadata,
+    "setTargetedContentMetadata": Tracker.set_targeted_content,
+    "identify": Tracker.identify,
+    "addIdentityListener": Tracker.add_identity_listener,
+    "addCookieListener": Tracker.add_identity_listener,
+    "addUserTokenListener": Tracker.add_user_token_listener,
+    "addPageIdListener": Tracker.add_page_id_listener,
+    "addContentTypeListener": Tracker.add_content_type_listener,
+    "addContentMetadataListener": Tracker.add_content_metadata_listener,
+    "resetVisitor": Tracker.reset_visitor,
+    "resetVisitorIdentity": Tracker.reset_visitor,
     "trackPageView": Tracker.track_page_view,
+    "trackCustomBehavioralEvent": Tracker.track_custom_behavioral_event,
+    "trackEvent": Tracker.track_event,
+    "trackConversion": Tracker.track_event,
+    "trackClick": Tracker.track_click,
+    "refreshPageHandlers": Tracker.refresh_page_handlers,
     FUNCTION: Tracker.call_function,
 }
+for _name in SIMPLE_BEACONS:
+    METHODS[_name] = _simple(_name)
