@@ -30,11 +30,11 @@ MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
 SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 
-# Never read a *method* off a shared prototype (e.g. Object.prototype.toString): Brython
-# caches bound JS methods in a map stored on the object it read them from, and a map on
-# a prototype is then shared by every object, so later calls like `array.push` run on
-# the first array ever used. Reading prototypes as values is safe.
-_OBJECT_PROTOTYPE = window.Object.prototype
+# Never read a *method* off a shared prototype (window.Object.prototype.toString):
+# Brython caches bound JS methods in a map stored on the object it read them from, and
+# a map on a prototype is shared by every object, so later calls like `array.push`
+# would run on the first array ever used. Reading it off a private object is safe.
+_to_string = window.Object.new().toString
 _native_encode = window.encodeURIComponent
 
 
@@ -46,26 +46,27 @@ def to_py(value, depth=0):
         return value
     if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
         return None
-    if window.Array.isArray(value):
+    tag = _to_string.call(value)
+    if tag == "[object Array]":
         n = value.length
         if n > MAX_ITEMS:
             n = MAX_ITEMS
         return [to_py(value[i], depth + 1) for i in range(n)]
-    if window.Object.getPrototypeOf(value) is _OBJECT_PROTOTYPE or not callable(value):
-        # Own enumerable keys only: a hostile prototype contributes nothing.
-        keys = window.Object.keys(value)
-        n = len(keys)
-        if n > MAX_ITEMS:
-            n = MAX_ITEMS
-        out = {}
-        for i in range(n):
-            key = keys[i]
-            # Brython keeps str dict keys in a JS object, where "__proto__" would set
-            # the dict's prototype instead of a key: drop it (it means nothing to HubSpot).
-            if key != "__proto__":
-                out[key] = to_py(window.Reflect.get(value, key), depth + 1)
-        return out
-    return PageFunction(value)
+    if tag == "[object Function]" or tag == "[object AsyncFunction]":
+        return PageFunction(value)
+    # Any other object: its own enumerable keys (a hostile prototype adds nothing).
+    keys = window.Object.keys(value)
+    n = len(keys)
+    if n > MAX_ITEMS:
+        n = MAX_ITEMS
+    out = {}
+    for i in range(n):
+        key = keys[i]
+        # Brython keeps str dict keys in a JS object, where "__proto__" would set the
+        # dict's prototype instead of a key: drop it (it means nothing to HubSpot).
+        if key != "__proto__":
+            out[key] = to_py(window.Reflect.get(value, key), depth + 1)
+    return out
 
 
 def to_js(value):

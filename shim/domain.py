@@ -7,6 +7,10 @@ Rule 2: the cookie domain is the shortest configured domain that '.' + host ends
         with; none, or setCookiesToSubdomain(true), means host-only cookies ('').
 """
 
+from shim.text import DIGITS, only
+
+DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz" + DIGITS + ".-"
+
 
 def domain_hash(text):
     """HubSpot's hash: walk the string from its last character to its first."""
@@ -34,11 +38,8 @@ def normalise_domain(domain):
     domain = domain.strip().lower()
     if not domain.startswith("."):
         domain = "." + domain
-    if len(domain) < 3 or len(domain) > 253:
+    if len(domain) < 3 or len(domain) > 253 or not only(domain, DOMAIN_CHARS):
         return None
-    for ch in domain:
-        if not (ch.isalnum() or ch == "." or ch == "-"):
-            return None
     return domain
 
 

@@ -97,6 +97,7 @@ class Tracker:
         self._run_all(rest, env, effects)
         self.loaded = True
         self._notify("identity", self._identity_args(), effects)
+        self._notify("utk", [self.visitor.utk], effects)
         for i in range(len(self.clicks)):
             effects.append(self.clicks[i])
         return effects
@@ -293,7 +294,8 @@ class Tracker:
         self._listen("identity", args[0], self._identity_args(), effects)
 
     def add_user_token_listener(self, args, env, effects):
-        utk = [self.visitor.utk] if self.visitor is not None else None
+        # Before load, the set-up at the end of load calls it (once).
+        utk = [self.visitor.utk] if self.loaded else None
         self._listen("utk", args[0], utk, effects)
 
     def add_page_id_listener(self, args, env, effects):
