@@ -14,8 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
+# Real host names for cookie-domain tests: *.example.com and *.example.org resolve to the
+# loopback static server (nothing leaves the machine).
+HOST_RULES = "MAP *.example.com 127.0.0.1,MAP example.com 127.0.0.1,MAP *.example.org 127.0.0.1"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--host-resolver-rules=" + HOST_RULES]
 STRICT_CSP = "script-src 'self'"
 
 
