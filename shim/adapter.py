@@ -99,7 +99,8 @@ def own_script():
         script = scripts[i]
         src = script.src
         if (script.hasAttribute("data-portal-id") or "hsq-shim" in src
-                or SCRIPT_HOSTS[0] in src or SCRIPT_HOSTS[1] in src):
+                or SCRIPT_HOSTS[0] in src or SCRIPT_HOSTS[1] in src
+                or portal_from_src(src) is not None):
             return script
     return None
 
@@ -167,6 +168,17 @@ def cookie_domains(script):
     if not value:
         return []
     return [d for d in value.replace(",", " ").split(" ") if d]
+
+
+def gpc_signal():
+    """navigator.globalPrivacyControl, overridden by ?_hsGpcSignal=true|false (HubSpot's
+    test hook)."""
+    search = window.location.search or ""
+    if "_hsGpcSignal=true" in search:
+        return True
+    if "_hsGpcSignal=false" in search:
+        return False
+    return getattr(window.navigator, "globalPrivacyControl", None) is True
 
 
 def debug_cookie_set():
@@ -341,7 +353,9 @@ def install():
                       collector=collector_base(attribute(script, "data-tracking-url")),
                       client=client_info(),
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
-                      encode=encode, cookie_domains=cookie_domains(script))
+                      encode=encode, cookie_domains=cookie_domains(script),
+                      policy=(attribute(script, "data-consent-policy") or "NO_BANNER").strip().upper(),
+                      gpc=attribute(script, "data-honor-gpc") is not None and gpc_signal())
     starter = Starter(tracker, runtime, record)
     runtime.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
@@ -367,11 +381,14 @@ class Starter:
         self.started = True
         try:
             queue = page_queue("_hsq")
+            privacy = page_queue("_hsp")
             entries = drain(queue)
+            privacy_entries = drain(privacy)
             self.canonical = read_canonical()
             self.runtime.run(self.tracker.load(entries, page_env(self.canonical),
-                                               document.cookie))
+                                               document.cookie, privacy_entries))
             queue.push = self.push
+            privacy.push = self.push_privacy
             # Entries a function entry pushed while we were loading.
             late = drain(queue)
             for i in range(len(late)):
@@ -391,6 +408,19 @@ class Starter:
             return to_js(self.run_one(to_py(entries[0])))
         except Exception as error:
             self.runtime.note_error("push", error)
+            return UNDEFINED
+
+    def push_privacy(self, *entries):
+        """`_hsp.push` after start: runs its first argument; false for a bad entry."""
+        try:
+            if not entries:
+                return UNDEFINED
+            result, effects = self.tracker.push_privacy(to_py(entries[0]),
+                                                        page_env(self.canonical))
+            self.runtime.run(effects)
+            return to_js(result)
+        except Exception as error:
+            self.runtime.note_error("_hsp push", error)
             return UNDEFINED
 
     def run_one(self, entry):

@@ -141,6 +141,18 @@ SIGNATURES = {
     "trackApproveCookieConsent": (),
     "trackDeclineCookieConsent": (),
     "trackRevokeCookieConsent": (),
+    "doNotTrack": (),
+    "addPrivacyConsentListener": (_function,),
+    "revokeCookieConsent": (),
+}
+
+# The `_hsp` privacy queue's commands (the banner's public methods, P2/P3).
+PRIVACY_SIGNATURES = {
+    "addPrivacyConsentListener": (_function,),
+    "addPrivacySettingsListener": (_function,),
+    "revokeCookieConsent": (),
+    "setHubSpotConsent": (_mapping,),
+    "showBanner": (),
 }
 
 # Names HubSpot's own loader and prelude push. They mean nothing without HubSpot's
@@ -153,6 +165,7 @@ OPTIONAL = {
     "trackEvent": (_anything,),
     "trackConversion": (_anything,),
     "trackClick": (_mapping,),
+    "doNotTrack": (_anything,),
 }
 
 FUNCTION = "<function>"
@@ -178,8 +191,11 @@ def describe(value):
     return kind.__name__
 
 
-def parse(entry):
-    """One raw queue entry -> Command or Ignored."""
+def parse(entry, signatures=None, optional=None):
+    """One raw queue entry -> Command or Ignored (against `_hsq`'s table by default)."""
+    if signatures is None:
+        signatures = SIGNATURES
+        optional = OPTIONAL
     if type(entry) is PageFunction:
         return Command(FUNCTION, [entry.function])
     if type(entry) is not list:
@@ -189,11 +205,11 @@ def parse(entry):
     name = entry[0]
     if type(name) is not str:
         return Ignored(describe(entry), "the method name " + describe(name) + " is not a string")
-    if name in INTERNAL:
+    if name in INTERNAL and signatures is SIGNATURES:
         return Ignored(name, "HubSpot-internal command: accepted, no effect in the shim")
-    if name not in SIGNATURES:
+    if name not in signatures:
         return Ignored(name, "unknown method")
-    kinds = SIGNATURES[name]
+    kinds = signatures[name]
     args = []
     for i in range(len(kinds)):
         check = kinds[i]
@@ -204,8 +220,8 @@ def parse(entry):
             return Ignored(name, "argument " + str(i + 1) + " must be " + KIND_NAMES[check]
                            + ", got " + got)
         args.append(value)
-    if name in OPTIONAL:
-        extra = OPTIONAL[name]
+    if optional is not None and name in optional:
+        extra = optional[name]
         for i in range(len(extra)):
             at = len(kinds) + 1 + i
             raw = entry[at] if at < len(entry) else None

@@ -21,7 +21,9 @@ from shim.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, pars
 from shim.domain import cookie_domain, domain_hash, hash_input, normalise_domain
 from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
+from shim.consent import NO_BANNER
 from shim.page import ClientInfo, hostname_of
+from shim.privacy import PrivacyQueue
 from shim.queue import passes
 from shim.visitor import fresh_visitor, visitor_from_cookies
 
@@ -40,7 +42,7 @@ SIMPLE_BEACONS = {
 
 class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
-                 encode=encode_component, cookie_domains=None):
+                 encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False):
         self.rand32 = rand32
         self.encode = encode
         self.portal_id = portal_id          # digit string, or None until known
@@ -65,9 +67,11 @@ class Tracker:
         self.domain = ""
         self.visitor = None                 # set up once per page load (_set_up)
         self.cookies_saved = False
-        # Consent (the _hsp queue drives it; no banner means everything is granted).
+        # Consent: the _hsp queue decides it (no banner: everything granted).
         self.consent_allowed = True
         self.consent_bits = ALL_CONSENT_BITS
+        self.do_not_track = False           # __hs_do_not_track=yes: nothing is sent
+        self.privacy = PrivacyQueue(self, policy, gpc)
         # Switches.
         self.tracking_enabled = True
         self.limit_to_cookie_domains = False
@@ -81,17 +85,23 @@ class Tracker:
 
     # -- entry points ---------------------------------------------------------
 
-    def load(self, entries, env, cookie_header_text=""):
+    def load(self, entries, env, cookie_header_text="", privacy_entries=None):
         """Run the entries queued before load, then the automatic page view.
 
-        `cookie_header_text` is document.cookie as the page had it at load."""
+        `cookie_header_text` is document.cookie as the page had it at load;
+        `privacy_entries` what the page queued on `_hsp` (consent is decided first,
+        as HubSpot's banner runs before its tracker)."""
         effects = []
         parsed = []
         for i in range(len(entries)):
             parsed.append(parse(entries[i]))
+        cookies = parse_cookies(cookie_header_text)
+        self.do_not_track = ("__hs_do_not_track" in cookies
+                             and cookies["__hs_do_not_track"] == "yes")
         config, priority, rest = passes(parsed)
         self._run_all(config, env, effects)
-        self._set_up(env, parse_cookies(cookie_header_text), effects)
+        self._set_up(env, cookies, effects)
+        effects.extend(self.privacy.start(privacy_entries or [], env, cookies))
         self._run_all(priority, env, effects)
         self._run(AUTO_PAGE_VIEW, env, effects)
         self._run_all(rest, env, effects)
@@ -107,6 +117,10 @@ class Tracker:
         effects = []
         result = self._run(parse(entry), env, effects)
         return result, effects
+
+    def push_privacy(self, entry, env):
+        """`_hsp.push` after start: (result, effects); result False for a bad entry."""
+        return self.privacy.push(entry, env)
 
     # -- dispatch --------------------------------------------------------------
 
@@ -131,6 +145,8 @@ class Tracker:
 
     def _blocked(self, env):
         """Why no beacon may be sent now, or None (spec §7 'Suppression')."""
+        if self.do_not_track:
+            return "doNotTrack is set (__hs_do_not_track=yes)"
         if not self.tracking_enabled:
             return "tracking is off (setTrackingEnabled(false))"
         if self.limit_to_cookie_domains and not self.domain:
@@ -165,7 +181,7 @@ class Tracker:
             effects.append(self._cookie("hsfirstvisit", "", DELETED_MS))
         if self.debug:
             effects.append(self._cookie("hs_dbg", "1", None))
-        self._save_cookies(env, effects)
+        # The visitor cookies are written once consent allows (consent_changed).
 
     def _save_cookies(self, env, effects):
         visitor = self.visitor
@@ -182,6 +198,37 @@ class Tracker:
         if self.domain:
             fallback = cookie_header(name, value, expires_ms, "", self.secure)
         return SetCookie(name, value, header, fallback)
+
+    def delete_cookie(self, name, effects):
+        """Expire a cookie on the cookie domain and host-only, wherever it was written."""
+        if self.domain:
+            effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, self.domain)))
+        effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, "")))
+
+    def consent_changed(self, old, new, env, effects):
+        """HubSpot's tracker-side consent listener (spec §6.6)."""
+        self.consent_allowed = new.allowed
+        self.consent_bits = new.bits()
+        if self.visitor is None:
+            return
+        if new.analytics_allowed() and not old.analytics_allowed():
+            if not self.do_not_track:
+                self._save_cookies(env, effects)
+        elif old.analytics_allowed() and not new.analytics_allowed():
+            for name in ("__hstc", "hubspotutk", "__hssc", "__hssrc"):
+                self.delete_cookie(name, effects)
+            self.cookies_saved = False
+            self._new_visitor(env, effects)
+
+    def _new_visitor(self, env, effects):
+        """A new token and session, identity cleared; later beacons carry rv=1."""
+        host = hostname_of(env.url)
+        self.visitor = fresh_visitor(self.rand32, env.now_ms,
+                                     domain_hash(hash_input(host, self.domain)))
+        self.identity = None
+        self.reset = True
+        self._notify("utk", [self.visitor.utk], effects)
+        self._notify("identity", self._identity_args(), effects)
 
     def _add_cookie_domain(self, domain):
         domain = normalise_domain(domain)
@@ -313,15 +360,28 @@ class Tracker:
 
     def reset_visitor(self, args, env, effects):
         """A new visitor token and session; identity cleared; later beacons carry rv=1."""
-        host = hostname_of(env.url)
-        self.visitor = fresh_visitor(self.rand32, env.now_ms,
-                                     domain_hash(hash_input(host, self.domain)))
-        self.identity = None
-        self.reset = True
-        if self.cookies_saved:
+        saved = self.cookies_saved
+        self._new_visitor(env, effects)
+        if saved:
             self._save_cookies(env, effects)
-        self._notify("utk", [self.visitor.utk], effects)
-        self._notify("identity", self._identity_args(), effects)
+
+    # -- commands: privacy -------------------------------------------------------
+
+    def set_do_not_track(self, args, env, effects):
+        """No argument, false, {track: false}...: opt out. Only {track: true} opts back in."""
+        arg = args[0]
+        if type(arg) is dict and "track" in arg and arg["track"] is True:
+            self.delete_cookie("__hs_do_not_track", effects)
+            self.do_not_track = False
+        else:
+            effects.append(self._cookie("__hs_do_not_track", "yes", env.now_ms + VISITOR_MS))
+            self.do_not_track = True
+
+    def add_privacy_consent_listener(self, args, env, effects):
+        self.privacy.add_consent_listener(args, env, effects)       # forwarded to _hsp
+
+    def revoke_cookie_consent(self, args, env, effects):
+        self.privacy.revoke(args, env, effects)                     # forwarded to _hsp
 
     # -- commands: beacons -------------------------------------------------------
 
@@ -434,6 +494,9 @@ METHODS = {
     "addContentMetadataListener": Tracker.add_content_metadata_listener,
     "resetVisitor": Tracker.reset_visitor,
     "resetVisitorIdentity": Tracker.reset_visitor,
+    "doNotTrack": Tracker.set_do_not_track,
+    "addPrivacyConsentListener": Tracker.add_privacy_consent_listener,
+    "revokeCookieConsent": Tracker.revoke_cookie_consent,
     "trackPageView": Tracker.track_page_view,
     "trackCustomBehavioralEvent": Tracker.track_custom_behavioral_event,
     "trackEvent": Tracker.track_event,

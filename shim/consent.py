@@ -1,0 +1,141 @@
+"""Consent and the `_hsp` privacy queue (spec §4, §6; decisions D5, D8).
+
+The shim renders no banner. Consent comes from the policy's initial value (§6.3), the
+`__hs_cookie_cat_pref` cookie, Global Privacy Control (only with data-honor-gpc), or the
+page's own consent manager through `setHubSpotConsent`.
+
+Rule 1: INITIAL below is the whole policy table: policy -> (reads the cookie?, default
+        when there is no cookie). Unknown policy names mean "no banner".
+Rule 2: listeners get a fresh consent object on every call; they are called at once
+        when registered (a value always exists: the shim decides at start) and again
+        on every change.
+Rule 3: this module writes no cookie itself except deletions on revocation; the tracker
+        reacts to changes (cookies, visitor reset) through `Tracker.consent_changed`.
+"""
+
+from shim.values import Value
+
+PREFERENCE_COOKIE = "__hs_cookie_cat_pref"
+CATEGORY_NUMBERS = (("1", "analytics"), ("2", "advertisement"), ("3", "functionality"))
+
+NO_BANNER = "NO_BANNER"
+# policy -> (consent read from the preference cookie when present, default without it)
+INITIAL = {
+    NO_BANNER: (False, True),
+    "COOKIES_WITHOUT_BANNER": (False, True),
+    "NOTIFY": (False, True),
+    "OPT_OUT": (True, True),
+    "OPT_OUT_BY_CATEGORY": (True, True),
+    "OPT_IN": (True, False),
+    "COOKIES_BY_CATEGORY": (True, False),
+    "NO_COOKIES": (False, False),
+}
+
+# Cookies revokeCookieConsent deletes (banner static-1.1671).
+REVOKED_COOKIES = ("__hs_initial_opt_in", "__hs_opt_out", PREFERENCE_COOKIE,
+                   "__hs_gpc_banner_dismiss", "__hs_notify_banner_dismiss", "__hssc", "__hssrc",
+                   "__hstc", "__hs_do_not_track", "hubspotutk", "messagesUtk")
+
+# _hsp: configuration entries run before the others (P5), in queue order.
+PRIORITY = ("setUseGeoLocation", "setApiBaseUrl", "setCookiesToSubdomain", "setUseSecureCookies",
+            "addCookieDomain", "addEnabledFeatureGates", "setBannerSettings")
+# Banner configuration that means nothing without HubSpot's banner: accepted, no effect.
+BANNER_ONLY = ("setUseGeoLocation", "setApiBaseUrl", "setCookiesToSubdomain", "setUseSecureCookies",
+               "addCookieDomain", "addEnabledFeatureGates", "setBannerSettings",
+               "setCustomizationSettings", "setGeoLocation", "hideBanner", "useV2Wildcard",
+               "useGoogleConsentModeV2")
+
+
+class Consent(Value):
+    """One consent state. `necessary` is always granted."""
+    __slots__ = ("allowed", "analytics", "advertisement", "functionality")
+
+    def __init__(self, allowed, analytics, advertisement, functionality):
+        self.allowed = allowed
+        self.analytics = analytics
+        self.advertisement = advertisement
+        self.functionality = functionality
+
+    def categories(self):
+        return {"necessary": True, "analytics": self.analytics,
+                "advertisement": self.advertisement, "functionality": self.functionality}
+
+    def bits(self):
+        """Beacon `cc`: necessary 1 + analytics 2 + advertisement 4 + functionality 8."""
+        return (1 + (2 if self.analytics else 0) + (4 if self.advertisement else 0)
+                + (8 if self.functionality else 0))
+
+    def analytics_allowed(self):
+        return self.allowed or self.analytics
+
+
+def uniform(value):
+    return Consent(value, value, value, value)
+
+
+NOTHING = uniform(False)
+
+
+def parse_preference(value):
+    """'1:true_2:false_3:true' (or with commas) -> Consent, or None when malformed."""
+    if type(value) is not str or not value or len(value) > 64:
+        return None
+    found = {}
+    parts = value.replace(",", "_").split("_")
+    for i in range(len(parts)):
+        pair = parts[i].split(":")
+        if len(pair) != 2 or pair[1] not in ("true", "false"):
+            return None
+        found[pair[0]] = pair[1] == "true"
+    values = []
+    for i in range(len(CATEGORY_NUMBERS)):
+        number = CATEGORY_NUMBERS[i][0]
+        if number not in found:
+            return None
+        values.append(found[number])
+    # A stored decision counts as `allowed` only when every category was accepted.
+    return Consent(values[0] and values[1] and values[2], values[0], values[1], values[2])
+
+
+def initial_consent(policy, cookies, gpc):
+    """The consent at start: GPC (when honoured) > preference cookie > policy default."""
+    if gpc:
+        return NOTHING
+    reads_cookie, default = INITIAL[policy] if policy in INITIAL else INITIAL[NO_BANNER]
+    if reads_cookie and PREFERENCE_COOKIE in cookies:
+        stored = parse_preference(cookies[PREFERENCE_COOKIE])
+        if stored is not None:
+            return stored
+    return uniform(default)
+
+
+def consent_from_object(value):
+    """setHubSpotConsent({analytics, advertisement, functionality}) -> Consent or None.
+    Missing categories are not granted; non-booleans are refused."""
+    if type(value) is not dict:
+        return None
+    flags = []
+    for name in ("analytics", "advertisement", "functionality"):
+        flag = value[name] if name in value else False
+        if type(flag) is not bool:
+            return None
+        flags.append(flag)
+    return Consent(flags[0] and flags[1] and flags[2], flags[0], flags[1], flags[2])
+
+
+def listener_object(current, previous):
+    """The object a consent listener receives (a fresh one for every call)."""
+    return {"allowed": current.allowed, "categories": current.categories(),
+            "previousCategories": previous.categories()}
+
+
+def privacy_order(items, names):
+    """_hsp processing order (P5): PRIORITY entries in queue order, then the rest."""
+    first = []
+    rest = []
+    for i in range(len(items)):
+        if names[i] in PRIORITY:
+            first.append(items[i])
+        else:
+            rest.append(items[i])
+    return first + rest
