@@ -31,7 +31,8 @@ if str(ROOT) not in sys.path:
 from buildtools import runtime as brython_runtime  # noqa: E402
 
 BROWSER_MODULES = ["shim", "shim.values", "shim.text", "shim.codec", "shim.commands", "shim.queue",
-                   "shim.effects", "shim.page", "shim.cookies", "shim.domain", "shim.visitor",
+                   "shim.effects", "shim.page", "shim.cookies", "shim.domain", "shim.visitor", "shim.consent", "shim.navigation",
+                   "shim.privacy",
                    "shim.beacon", "shim.tracker", "shim.adapter"]
 
 BOOT = "from shim.adapter import install\ninstall()\n"
@@ -55,8 +56,9 @@ CACHE_DIR = Path(tempfile.gettempdir()) / "hsq-shim-build-cache"
 HEADER = ("/*! hsq-shim | HubSpot _hsq API in Python, compiled ahead of time with Brython %s"
           " | Brython (c) Pierre Quentel and contributors, BSD-3-Clause, brython.info */\n")
 
-# The app runs inside the bundle's closure: $B is never global.
-APP_PRELUDE = """(function($B){
+# The app runs inside the bundle's closure: $B is never global. It is an array of steps (one per
+# module, then the boot) that RUNNER calls after the runtime's own steps.
+APP_PRELUDE = """var $hsq_app=(function($B){
 function $hsq_module(name,isPkg,file,fn){
 var mod=$B.imported[name]=$B.module.$factory(name,undefined,!!isPkg),dot=name.lastIndexOf('.'),parent=dot<0?'':name.slice(0,dot)
 $B.module_setattr(mod,'__initialized__',true)
@@ -67,15 +69,34 @@ var ns=fn(mod)
 for(var attr in ns){$B.module_setattr(mod,attr,ns[attr])}
 if(parent){$B.builtins.setattr($B.imported[parent],name.slice(dot+1),mod)}
 }
-try{"""
+return["""
 BOOT_PRELUDE = """if(!$B.options_parsed){$B.parse_options()}
 $B.imported.__boot__=$B.module.$factory('__boot__');"""
+APP_POSTLUDE = """]})(__BRYTHON__)"""
+
+# Start-up in short tasks (issue #8: no main-thread task over 50 ms). The script's own task only
+# compiles the file and runs the runtime's first segment; then the runtime steps ($hsq_rt, see
+# buildtools/aot.js) and the app steps ($hsq_app) run in order, as many per task as fit in
+# STEP_BUDGET_MS, each task queued with a MessageChannel message (no timer clamping, not throttled
+# like timers). The page's _hsq keeps collecting pushes meanwhile. A failing step stops the chain;
 # $B.handle_error prints the Python traceback, then re-throws: never let that reach the page.
-APP_POSTLUDE = """}catch(err){
-try{$B.handle_error(err)}catch(again){
-if(again!==err){try{console.error('hsq-shim: start-up failed',err,again)}catch(e){}}}
-}
-})(__BRYTHON__)"""
+STEP_BUDGET_MS = 12
+RUNNER = """;(function(rt,app,B,script){
+B.hsq_script=script
+var steps=rt.concat(app),n=rt.length,i=0,ch=null
+function report(err,inApp){
+if(inApp){try{B.handle_error(err)}catch(again){if(again===err){return}try{console.error('hsq-shim: start-up failed',err,again)}catch(e){}}}
+else{try{console.error('hsq-shim: runtime set-up failed',err)}catch(e){}}}
+function later(){if(ch){ch.port2.postMessage(0)}else{setTimeout(tick,0)}}
+function done(){if(ch){ch.port1.onmessage=null;ch.port1.close();ch.port2.close();ch=null}}
+function tick(){var t0=Date.now()
+while(i<steps.length){var k=i++
+try{steps[k]()}catch(err){done();report(err,k>=n);return}
+if(i<steps.length&&Date.now()-t0>=%d){later();return}}
+done()}
+if(typeof MessageChannel=='function'){ch=new MessageChannel();ch.port1.onmessage=tick}
+later()
+})($hsq_rt,$hsq_app,__BRYTHON__,$hsq_script)""" % STEP_BUDGET_MS
 
 
 class BuildError(Exception):
@@ -293,6 +314,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
         "app_prelude": APP_PRELUDE,
         "boot_prelude": BOOT_PRELUDE,
         "app_postlude": APP_POSTLUDE,
+        "separator": brython_runtime.SEPARATOR,
         "uuid_base": UUID_BASE,
         "minify": minify,
         "cache_dir": None if os.environ.get("HSQ_SHIM_NO_CACHE") else str(CACHE_DIR),
@@ -309,7 +331,9 @@ def assemble(runtime_js, app_js):
     # sloppy mode). The guard makes a second copy of the file on the page a no-op.
     return (";" + HEADER % brython_runtime.BRYTHON_VERSION
             + "(function(){if(globalThis.__hsqShimLoaded)return;globalThis.__hsqShimLoaded=true;\n"
-            + runtime_js + "\n;\n" + app_js + "\n})();\n")
+            # the shim's <script>, captured while it runs; the steps run later, when it is null
+            + "var $hsq_script=typeof document=='object'&&document.currentScript||null;\n"
+            + runtime_js + "\n;\n" + app_js + "\n;" + RUNNER + "\n})();\n")
 
 
 def ascii_escape(text):

@@ -3,7 +3,7 @@
 //
 // Protocol: one JSON request on stdin, one JSON answer on stdout.
 //   request  {brython_js, runtime, extractions:[{name, placeholder, segment, keep, drop}], compiler_only,
-//             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude,
+//             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude, separator,
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
 // Rule: everything that can go wrong makes {ok:false} with a message build.py can print as is.
@@ -102,6 +102,50 @@ function danglingCheck(full, runtime, allowed) {
                             ' (keep them via EXTRACT, or list them in COMPILER_ONLY in buildtools/runtime.py)');
 }
 
+// ---------------------------------------------------------------- staged start-up
+// The runtime's first segment (it creates __BRYTHON__ and reads document.currentScript) runs when
+// the script executes; every other segment becomes one step of STEPS_VAR, run later in short tasks
+// by the bundle's scheduler (build.py RUNNER), so no start-up task grows past 50 ms. A step is a
+// function, so its top-level declarations become local: fail if another segment uses one.
+const STEPS_VAR = '$hsq_rt';
+
+function topLevelDeclarations(program) {
+  const out = new Set();
+  for (const st of program.body) {
+    if (st.type === 'VariableDeclaration') for (const d of st.declarations) {
+      if (d.id.type !== 'Identifier') fail('staging: destructuring at the top level of a runtime segment');
+      out.add(d.id.name);
+    } else if ((st.type === 'FunctionDeclaration' || st.type === 'ClassDeclaration') && st.id) out.add(st.id.name);
+  }
+  return out;
+}
+
+function stageRuntime(runtime, separator) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const segments = runtime.split(separator);
+  const parsed = segments.map((s, i) => {
+    try { return acorn.parse(s, {ecmaVersion: 'latest', sourceType: 'script'}); }
+    catch (err) { fail(`staging: runtime segment ${i} does not parse on its own: ${err.message}`); }
+  });
+  const decls = parsed.map(topLevelDeclarations), uses = parsed.map(p => usedNames(p));
+  const first = [...decls[0]].sort().join(',');
+  if (first !== '__BRYTHON__') fail(`staging: the first runtime segment declares ${first}, expected __BRYTHON__ only`);
+  for (let i = 1; i < segments.length; i++) {
+    for (const name of decls[i]) {
+      const user = uses.findIndex((u, j) => j !== i && u.has(name));
+      if (user >= 0) fail(`staging: runtime segment ${i} declares ${name}, which segment ${user} uses; ` +
+                          'it would become local to its step');
+    }
+    if (/\bdocument\.currentScript\b/.test(segments[i])) {
+      fail(`staging: runtime segment ${i} reads document.currentScript, which is null once deferred`);
+    }
+  }
+  // `;` first: the segment's "use strict" stays an expression, as in the unstaged bundle (sloppy mode)
+  const steps = segments.slice(1).map(s => 'function(){;' + s + '\n}');
+  return {js: segments[0] + separator + 'var ' + STEPS_VAR + '=[' + steps.join(',\n') + '];',
+          steps: steps.length};
+}
+
 // ---------------------------------------------------------------- transpiling
 function loadCompiler(brythonJs) {
   globalThis.self = globalThis;              // brython.js reads self.indexedDB
@@ -137,7 +181,8 @@ function loadRuntime(runtimeJs) {
                                 setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL});
   vm.runInContext('globalThis.self = globalThis; globalThis.window = globalThis', ctx);
   try {
-    vm.runInContext(runtimeJs + '\n;globalThis.__hsqRuntime = __BRYTHON__', ctx, {filename: 'runtime.js'});
+    vm.runInContext(runtimeJs + '\n;' + STEPS_VAR + '.forEach(function(f){f()});globalThis.__hsqRuntime = __BRYTHON__',
+                    ctx, {filename: 'runtime.js'});
   } catch (err) {
     fail(`the trimmed runtime does not load in Node: ${err && err.stack || err}`);
   }
@@ -219,25 +264,29 @@ async function main(req) {
     helpers[ex.name] = extracted.helpers;
   }
   danglingCheck(fs.readFileSync(req.brython_js, 'utf8'), runtime, req.compiler_only);
+  const staged = stageRuntime(runtime, req.separator);
+  runtime = staged.js;
   lap('extract');
 
   const $B = loadCompiler(req.brython_js);
   lap('load_compiler');
   $B.$py_UUID = req.uuid_base;    // counter-generated ids (to_py123...) start at a fixed value
-  const parts = [req.app_prelude];
+  // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
+  const steps = [];
   const scopes = new Set();
   for (const mod of req.modules) {
     const js = transpile($B, mod);
     const scope = 'locals_' + $B.scope_name(mod.name);
     if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
     for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
-    parts.push(`$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
-               `function(${scope}){\n${js}\nreturn ${scope}})`);
+    steps.push(`function(){$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
+               `function(${scope}){\n${js}\nreturn ${scope}})}`);
   }
   const boot = $B.python_to_js(req.boot_src, '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
-  parts.push(req.boot_prelude, boot, req.app_postlude);
-  let app = parts.join(';\n');   // explicit semicolons: no ASI surprises between parts
+  steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
+  // explicit semicolons/commas: no ASI surprises between parts
+  let app = req.app_prelude + steps.join(',\n') + req.app_postlude;
   lap('transpile');
 
   const $R = loadRuntime(runtime);
@@ -254,7 +303,7 @@ async function main(req) {
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers,
+  return {ok: true, runtime: outRuntime, app, helpers, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

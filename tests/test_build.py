@@ -182,6 +182,15 @@ class TestRuntimePatches:
             build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=altered, minify=False)
 
     @needs_node
+    def test_staging_refuses_a_declaration_shared_between_segments(self, tmp_path, brython_js):
+        """Deferred runtime segments run as functions: a top-level name another segment uses
+        would become local, so the build fails instead."""
+        write_package(tmp_path, FIXTURE)
+        altered = brython_js + runtime.SEPARATOR + "var hsq_shared=1" + runtime.SEPARATOR + "hsq_shared\n"
+        with pytest.raises(build.BuildError, match="declares hsq_shared"):
+            build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=altered, minify=False)
+
+    @needs_node
     def test_link_check_catches_missing_runtime_name(self, tmp_path, monkeypatch):
         """Dropping a run-time function the generated code uses fails the build."""
         keep, drop = runtime.EXTRACT["ast_to_js"]
@@ -216,6 +225,9 @@ class TestBundle:
         assert 'eval("async' not in text
         assert "DOMContentLoaded" not in text and "VFS.shim.adapter.py" in text
         assert "Fixture package" not in text and "Keep x." not in text   # docstrings stripped
+        # staged start-up: runtime and app steps run later, in short tasks (issue #8)
+        assert "var $hsq_rt=[" in text and "var $hsq_app=" in text and "MessageChannel" in text
+        assert "document.currentScript" in text.split("var $hsq_rt=[", 1)[0]   # read before deferring
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""

@@ -1,0 +1,1 @@
+"""Performance benchmark of static/hsq-shim.js against bench/reference.js; see bench/run.py."""
