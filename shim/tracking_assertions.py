@@ -21,6 +21,7 @@ Rule 3: expectations are partial: only the fields given are compared. A failure 
 
 import itertools
 import json
+from collections import Counter
 import re
 import time
 from pathlib import Path
@@ -102,8 +103,9 @@ class Beacon:
     url_raw, host, endpoint       the request itself
     """
 
-    def __init__(self, url, captured_at=None):
+    def __init__(self, url, captured_at=None, repeated=False):
         self.url_raw = url
+        self.repeated = repeated            # a same-URL repeat the browser sent only once
         self.captured_at = time.monotonic() if captured_at is None else captured_at
         base, query = split_url(url)
         parts = urlsplit(base)
@@ -213,6 +215,9 @@ class Beacon:
         if self.identity is not None:
             out.append("identity=%r" % self.identity)
         out.append("via %s%s" % (self.host, self.endpoint))
+        if self.repeated:
+            out.append("(same URL as an earlier beacon: the page sent it twice, the browser "
+                       "requested it once)")
         return " ".join(out)
 
     def __repr__(self):
@@ -322,6 +327,9 @@ def origin_url(url):
 # -- the shared core ------------------------------------------------------------
 
 _DIAGNOSE = object()                        # a generator's request for page diagnostics
+# The shim's own record of what it sent (D10).
+_RECORD_JS = ("() => (window.hsqShim && window.hsqShim.beacons) ? "
+              "Array.from(window.hsqShim.beacons, b => String(b.url)) : null")
 _IGNORED_JS = ("() => (window.hsqShim && window.hsqShim.ignored) ? "
                "Array.from(window.hsqShim.ignored, i => String(i.entry) + ': ' + i.reason) : null")
 
@@ -334,6 +342,8 @@ class _TrackingCore:
         self.default_url = default_url
         self.timeout = timeout
         self._beacons = []
+        self._seen = Counter()              # every beacon URL ever captured (clear() keeps it)
+        self._unclaimed = Counter()         # repeats added from the record, not yet seen
         self.scripts = []                   # loader URLs answered with the shim
         self.blocked = []                   # other HubSpot URLs answered with 204
         self._pages = []
@@ -383,12 +393,39 @@ class _TrackingCore:
                                 "access-control-allow-origin": "*",
                                 "cache-control": "no-store"}}
         if BEACON_URL.match(url):
-            self._beacons.append(Beacon(url))
+            self._capture(Beacon(url))
             return {"status": 200, "body": PIXEL,
                     "headers": {"content-type": "image/gif", "cache-control": "no-store",
                                 "access-control-allow-origin": "*"}}
         self.blocked.append(url)
         return {"status": 204, "body": b"", "headers": {"access-control-allow-origin": "*"}}
+
+    def _capture(self, beacon):
+        url = beacon.url_raw
+        if not beacon.repeated and self._unclaimed[url]:
+            # The browser did send the repeat after all: it is already counted.
+            self._unclaimed[url] -= 1
+            for earlier in self._beacons:
+                if earlier.url_raw == url and earlier.repeated:
+                    earlier.repeated = False
+                    break
+            return
+        self._seen[url] += 1
+        self._beacons.append(beacon)
+
+    def _reconcile(self, record):
+        """Chromium requests an image URL once per document even when the page asks for
+        it twice: two page views in the same millisecond (a trackPageView queued before
+        load, next to the automatic one) reach the network as one request. The shim's
+        record (window.hsqShim.beacons) still lists both: once the URL has been captured,
+        add the repeats the network did not show."""
+        if not record:
+            return
+        for url, count in Counter(record).items():
+            if count > 1 and self._seen[url] and BEACON_URL.match(url):
+                for _ in range(count - self._seen[url]):
+                    self._unclaimed[url] += 1
+                    self._capture(Beacon(url, repeated=True))
 
     def _targets_for(self, target):
         if hasattr(target, "main_frame"):       # a Page
@@ -591,6 +628,11 @@ class HubSpotTracking(_TrackingCore):
             return stop.value
 
     def _wait(self, ms):
+        for page in self._open_pages():
+            try:
+                self._reconcile(page.evaluate(_RECORD_JS))
+            except Exception:               # navigating, closed, no shim
+                pass
         # Route handlers run only while Playwright has control: wait through a page.
         for page in self._open_pages():
             try:
@@ -702,6 +744,11 @@ class AsyncHubSpotTracking(_TrackingCore):
                 if request is _DIAGNOSE:
                     request = steps.send(await self._diagnose())
                 else:
+                    for page in self._open_pages():
+                        try:
+                            self._reconcile(await page.evaluate(_RECORD_JS))
+                        except Exception:
+                            pass
                     await asyncio.sleep(request / 1000)
                     request = next(steps)
         except StopIteration as stop:

@@ -8,7 +8,7 @@ import pytest
 import build
 
 SHIM = Path(__file__).resolve().parent.parent / "shim"
-HOST_TOOLS = {"collector", "pytest_plugin"}
+HOST_TOOLS = {"collector", "pytest_plugin", "tracking_assertions"}
 ADAPTER = "adapter"
 CORE = {p.stem for p in SHIM.glob("*.py")} - HOST_TOOLS - {ADAPTER, "__init__"}
 
