@@ -111,6 +111,20 @@ def attribute(script, name):
     return script.getAttribute(name)
 
 
+def config_flag(script, attribute_name, key, default):
+    """A switch from window.hsqShimConfig[key] (for pages that cannot change HubSpot's
+    embed tag, and for test tools), else from the data- attribute, else the default."""
+    config = getattr(window, "hsqShimConfig", None)
+    if config is not None and config is not UNDEFINED and config is not NULL:
+        value = getattr(config, key, None)
+        if value is True or value is False:
+            return value
+    value = attribute(script, attribute_name)
+    if value is None:
+        return default
+    return value != "off" and value != "false"
+
+
 def portal_from_src(src):
     """'https://js.hs-scripts.com/123.js?x' -> '123' (HubSpot's loader URL forms)."""
     path = src.split("?")[0].split("#")[0]
@@ -236,6 +250,8 @@ class Runtime:
                 document.cookie = effect.fallback
 
     def ignore(self, effect):
+        if effect.kind == "duplicate":
+            self.record.duplicates = self.record.duplicates + 1
         item = window.Object.new()
         item.entry = effect.entry
         item.reason = effect.reason
@@ -320,6 +336,7 @@ def make_record():
     record.beacons = window.Array.new()
     record.ignored = window.Array.new()
     record.ready = False
+    record.duplicates = 0                   # page views the duplicate guard dropped
     return record
 
 
@@ -355,8 +372,11 @@ def install():
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
                       encode=encode, cookie_domains=cookie_domains(script),
                       policy=(attribute(script, "data-consent-policy") or "NO_BANNER").strip().upper(),
-                      gpc=attribute(script, "data-honor-gpc") is not None and gpc_signal())
+                      gpc=attribute(script, "data-honor-gpc") is not None and gpc_signal(),
+                      duplicate_guard=config_flag(script, "data-duplicate-guard", "duplicateGuard",
+                                                  True))
     starter = Starter(tracker, runtime, record)
+    starter.track_history = config_flag(script, "data-track-history", "trackHistory", False)
     runtime.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
         starter.start()
@@ -371,6 +391,7 @@ class Starter:
         self.record = record
         self.canonical = ""
         self.started = False
+        self.track_history = False
 
     def on_load(self, event=None):
         self.start()
@@ -389,6 +410,8 @@ class Starter:
                                                document.cookie, privacy_entries))
             queue.push = self.push
             privacy.push = self.push_privacy
+            if self.track_history:
+                HistoryWatcher(self).install()
             # Entries a function entry pushed while we were loading.
             late = drain(queue)
             for i in range(len(late)):
@@ -427,6 +450,56 @@ class Starter:
         result, effects = self.tracker.push(entry, page_env(self.canonical))
         self.runtime.run(effects)
         return result
+
+
+class HistoryWatcher:
+    """data-track-history: a page view for each History API navigation, back/forward
+    and hash-route change; the core decides which URL changes count (navigation.py)."""
+
+    def __init__(self, starter):
+        self.starter = starter
+        self.pending = False
+
+    def install(self):
+        history = window.history
+        self.original_push = history.pushState
+        self.original_replace = history.replaceState
+        history.pushState = self.push_state
+        history.replaceState = self.replace_state
+        window.addEventListener("popstate", self.changed)
+        window.addEventListener("hashchange", self.changed)
+
+    def push_state(self, *args):
+        self.call(self.original_push, args)
+        return UNDEFINED
+
+    def replace_state(self, *args):
+        self.call(self.original_replace, args)
+        return UNDEFINED
+
+    def call(self, original, args):
+        try:
+            if len(args) >= 3:
+                original(args[0], args[1], args[2])
+            else:
+                original(args[0] if args else NULL, "")
+        except Exception as error:
+            self.starter.runtime.note_error("history", error)
+        self.changed()
+
+    def changed(self, event=None):
+        # After the current task, so the router has set the new title.
+        if not self.pending:
+            self.pending = True
+            window.setTimeout(self.track, 0)
+
+    def track(self):
+        self.pending = False
+        try:
+            starter = self.starter
+            starter.runtime.run(starter.tracker.navigated(page_env(starter.canonical)))
+        except Exception as error:
+            self.starter.runtime.note_error("history", error)
 
 
 def drain(queue):

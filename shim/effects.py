@@ -30,12 +30,14 @@ class SetCookie(Value):
 
 
 class Ignore(Value):
-    """An entry the shim did not run, and why (read-back record; console in debug)."""
-    __slots__ = ("entry", "reason")
+    """An entry the shim did not run, and why (read-back record; console in debug).
+    `kind` is 'duplicate' for page views the duplicate guard dropped (counted apart)."""
+    __slots__ = ("entry", "reason", "kind")
 
-    def __init__(self, entry, reason):
+    def __init__(self, entry, reason, kind="ignored"):
         self.entry = entry
         self.reason = reason
+        self.kind = kind
 
 
 class Log(Value):

@@ -22,12 +22,16 @@ from shim.domain import cookie_domain, domain_hash, hash_input, normalise_domain
 from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
 from shim.consent import NO_BANNER
+from shim.navigation import location_key, same_location
 from shim.page import ClientInfo, hostname_of
 from shim.privacy import PrivacyQueue
 from shim.queue import passes
 from shim.visitor import fresh_visitor, visitor_from_cookies
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
+# The duplicate guard looks this long after the automatic view: routers track their
+# initial route while the app mounts, right at load.
+GUARD_MS = 2000
 ALL_CONSENT_BITS = 15           # necessary 1 + analytics 2 + advertisement 4 + functionality 8
 
 # Beacon kinds (`k`) of the one-shot trackers; their id goes to the key beside it.
@@ -42,7 +46,8 @@ SIMPLE_BEACONS = {
 
 class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
-                 encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False):
+                 encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False,
+                 duplicate_guard=True):
         self.rand32 = rand32
         self.encode = encode
         self.portal_id = portal_id          # digit string, or None until known
@@ -76,6 +81,13 @@ class Tracker:
         self.tracking_enabled = True
         self.limit_to_cookie_domains = False
         self.clicks = []                    # BindClick effects, re-sent by refreshPageHandlers
+        # Single-page apps: the key of the last page view sent, and the duplicate guard:
+        # armed by the automatic view, it drops the next view if it is for the same
+        # location (a router tracking its initial route), then disarms.
+        self.last_view = None
+        self.duplicate_guard = duplicate_guard
+        self.guard_armed = False
+        self.guard_until = 0
         self.listeners = {"identity": [], "utk": [], "page_id": [], "content_type": [],
                           "metadata": []}
         self.loaded = False
@@ -104,6 +116,8 @@ class Tracker:
         effects.extend(self.privacy.start(privacy_entries or [], env, cookies))
         self._run_all(priority, env, effects)
         self._run(AUTO_PAGE_VIEW, env, effects)
+        self.guard_armed = self.duplicate_guard and self.last_view is not None
+        self.guard_until = env.now_ms + GUARD_MS
         self._run_all(rest, env, effects)
         self.loaded = True
         self._notify("identity", self._identity_args(), effects)
@@ -117,6 +131,17 @@ class Tracker:
         effects = []
         result = self._run(parse(entry), env, effects)
         return result, effects
+
+    def navigated(self, env):
+        """The page's URL changed (History API, popstate, hash change): one page view
+        when the location key changed since the last view (navigation.py)."""
+        effects = []
+        key = location_key(env.url)
+        if self.last_view is not None and key == self.last_view:
+            return effects
+        self._run(Command("setPath", [key]), env, effects)
+        self._run(Command("trackPageView", []), env, effects)
+        return effects
 
     def push_privacy(self, entry, env):
         """`_hsp.push` after start: (result, effects); result False for a bad entry."""
@@ -159,7 +184,7 @@ class Tracker:
         reason = self._blocked(env)
         if reason is not None:
             self._ignore(name, "not sent: " + reason, effects)
-            return
+            return False
         self._ensure_visitor(env)
         fields = append_groups(own_pairs, self, env)
         if merge:
@@ -168,6 +193,7 @@ class Tracker:
         effects.append(SendBeacon(beacon_url(base, endpoint, fields, self.encode), fields))
         if self.debug:
             effects.append(Log("beacon " + endpoint + " " + describe_fields(fields)))
+        return True
 
     # -- visitor and cookies (spec §5) -----------------------------------------
 
@@ -386,7 +412,16 @@ class Tracker:
     # -- commands: beacons -------------------------------------------------------
 
     def track_page_view(self, args, env, effects):
-        self._send("trackPageView", PAGE_VIEW_PATH, [("k", "1")], env, effects)
+        key = self.path if self.path is not None else location_key(env.url)
+        if self.guard_armed:
+            self.guard_armed = False
+            if env.now_ms <= self.guard_until and same_location(key, self.last_view):
+                effects.append(Ignore("trackPageView", "duplicate of the automatic page view "
+                                      "for " + key + " (data-duplicate-guard=\"off\" sends it)",
+                                      "duplicate"))
+                return
+        if self._send("trackPageView", PAGE_VIEW_PATH, [("k", "1")], env, effects):
+            self.last_view = key
 
     def track_custom_behavioral_event(self, args, env, effects):
         event = args[0]

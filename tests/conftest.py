@@ -11,6 +11,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: a loaded 2-core machine makes timings noisy, and these
+# properties are about results, not speed.
+settings.register_profile("hsq", deadline=None)
+settings.load_profile("hsq")
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CHROMIUM = "/usr/bin/chromium"

@@ -30,7 +30,25 @@ def capture_beacons(page):
         route.fulfill(status=200, content_type="image/gif", body=PIXEL)
 
     page.route(BEACON_PATTERN, handle)
+    page._hsq_captured = captured
     return captured
+
+
+def sync_beacons(page, timeout_ms=5000):
+    """Wait until every beacon the shim says it sent (hsqShim.beacons) reached the route:
+    an image request is intercepted a moment after the shim sets its src."""
+    captured = getattr(page, "_hsq_captured", None)
+    if captured is None:
+        return
+    # Distinct URLs: Chromium fetches two identical image URLs of one document once (two
+    # beacons built in the same millisecond are identical, as HubSpot's would be).
+    script = "() => window.hsqShim ? new Set(window.hsqShim.beacons.map(b => b.url)).size : 0"
+    for _ in range(timeout_ms // 25):
+        sent = page.evaluate(script)
+        if len({b.url for b in captured}) >= sent:
+            return
+        page.wait_for_timeout(25)
+    raise AssertionError("the shim sent %d beacons, the route saw %d" % (sent, len(captured)))
 
 
 def wait_until_ready(page, timeout_ms=10000):
@@ -40,6 +58,7 @@ def wait_until_ready(page, timeout_ms=10000):
     page under script-src 'self' forbids."""
     for _ in range(timeout_ms // 50):
         if page.evaluate("() => !!(window.hsqShim && window.hsqShim.ready === true)"):
+            sync_beacons(page)
             return
         page.wait_for_timeout(50)
     raise AssertionError("hsq-shim did not become ready within %d ms" % timeout_ms)

@@ -7,7 +7,7 @@ and the `hsqShim` read-back record.
 
 import pytest
 
-from tests.e2e.support import capture_beacons, errors_of, wait_until_ready
+from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 PAGE = "/tests/e2e/pages/commands.html"
@@ -27,7 +27,7 @@ def push(page, *entries):
     before = len(page.beacons)
     for entry in entries:
         page.evaluate("entry => window._hsq.push(entry)", entry)
-    page.wait_for_timeout(150)
+    sync_beacons(page)
     return page.beacons[before:]
 
 
@@ -99,7 +99,7 @@ def test_set_tracking_enabled_false_sends_nothing_and_says_why(shim_page):
 def test_track_click_sends_on_mousedown(shim_page):
     shim_page.dispatch_event("#buy", "mousedown")
     shim_page.dispatch_event(".cta", "mousedown")
-    shim_page.wait_for_timeout(150)
+    sync_beacons(shim_page)
     legacy, custom = shim_page.beacons[1:]
     assert legacy.params["k"] == "3" and legacy.params["n"] == "000000001234"
     assert custom.endpoint == "/__ptbe.gif" and custom.params["n"] == "pe123_cta_clicked"
@@ -112,7 +112,7 @@ def test_refresh_page_handlers_binds_new_elements_once(shim_page):
         _hsq.push(['refreshPageHandlers']); _hsq.push(['refreshPageHandlers']);
     }""")
     shim_page.dispatch_event("#late", "mousedown")
-    shim_page.wait_for_timeout(150)
+    sync_beacons(shim_page)
     assert [b.params["n"] for b in shim_page.beacons[1:]] == ["pe123_cta_clicked"]
 
 

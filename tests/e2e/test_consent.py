@@ -2,14 +2,15 @@
 
 Each page is the same small document with the shim's script tag; the tag's
 data-consent-policy / data-honor-gpc attributes vary per test (the route below
-builds it). Checks beacons (ce, cc, u, b), stored cookies and listener calls.
+builds it). The duplicate guard is off: tests re-track the same URL right after a
+consent change on purpose. Checks beacons (ce, cc, u, b), stored cookies and listener calls.
 """
 
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.support import capture_beacons, errors_of, wait_until_ready
+from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 PREF = "__hs_cookie_cat_pref"
@@ -17,7 +18,7 @@ VISITOR = {"__hstc", "hubspotutk", "__hssc", "__hssrc"}
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Consent</title>
 <script src="/tests/e2e/pages/consent-listeners.js"></script>
-<script async src="/static/hsq-shim.js" data-portal-id="123" {attrs}></script>
+<script async src="/static/hsq-shim.js" data-portal-id="123" data-duplicate-guard="off" {attrs}></script>
 </head><body><h1>Consent</h1></body></html>"""
 
 
@@ -46,7 +47,7 @@ def open_page(page, base_url):
         before = len(page.beacons)
         page.goto(base_url + "/consent-page?" + "&".join(query) + extra)
         wait_until_ready(page)
-        page.wait_for_timeout(100)
+        sync_beacons(page)
         return page.beacons[before:]
     return open_
 
@@ -95,7 +96,7 @@ def test_a_consent_manager_grants_later_with_set_hub_spot_consent(page, open_pag
     assert result is None                               # undefined: accepted
     assert VISITOR <= set(stored(page))
     page.evaluate("_hsq.push(['trackPageView'])")
-    page.wait_for_timeout(150)
+    sync_beacons(page)
     last = page.beacons[-1].params
     assert last["cc"] == "15" and "ce" not in last and last["u"] == stored(page)["__hstc"]
     calls = page.evaluate("consentCalls")
@@ -108,7 +109,7 @@ def test_withdrawal_deletes_visitor_cookies_and_starts_anonymous(page, open_page
     page.evaluate("_hsp.push(['setHubSpotConsent', {analytics: false}])")
     assert not VISITOR & set(stored(page))
     page.evaluate("_hsq.push(['trackPageView'])")
-    page.wait_for_timeout(150)
+    sync_beacons(page)
     last = page.beacons[-1].params
     assert last["ce"] == "false" and last["rv"] == "1" and last["vi"] != view.params["vi"]
 
@@ -120,7 +121,7 @@ def test_revoke_cookie_consent_on_either_queue(page, base_url, open_page, queue)
     open_page("OPT_IN")
     assert VISITOR <= set(stored(page))
     page.evaluate("%s.push(['revokeCookieConsent'])" % queue)
-    page.wait_for_timeout(150)
+    sync_beacons(page)
     assert not (VISITOR | {PREF, "messagesUtk"}) & set(stored(page))
     k30 = page.beacons[-1].params
     assert k30["k"] == "30" and "u" not in k30
@@ -135,7 +136,7 @@ def test_do_not_track_across_reloads(page, open_page):
     page.evaluate("_hsq.push(['doNotTrack'])")
     assert stored(page)["__hs_do_not_track"] == "yes"
     page.evaluate("_hsq.push(['trackPageView']); _hsq.push(['trackCustomBehavioralEvent', {name: 'e'}])")
-    page.wait_for_timeout(200)
+    sync_beacons(page)
     assert len(page.beacons) == 1
     assert open_page() == []                            # reload: not even the automatic view
     page.evaluate("_hsq.push(['doNotTrack', {track: true}])")

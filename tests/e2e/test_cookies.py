@@ -11,7 +11,7 @@ import time
 import pytest
 
 from shim.domain import domain_hash
-from tests.e2e.support import capture_beacons, wait_until_ready
+from tests.e2e.support import capture_beacons, sync_beacons, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 DAY = 86400
@@ -27,7 +27,7 @@ def visit(page, url):
     beacons = capture_beacons(page)
     page.goto(url)
     wait_until_ready(page)
-    page.wait_for_timeout(100)
+    sync_beacons(page)
     return beacons
 
 

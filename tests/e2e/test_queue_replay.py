@@ -11,7 +11,7 @@ import pytest
 
 from shim.codec import encode_query
 from tests.conftest import ROOT
-from tests.e2e.support import capture_beacons, errors_of, wait_until_ready
+from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 QUEUE_PAGE = "/tests/e2e/pages/queue.html"
@@ -79,7 +79,7 @@ class TestPushAfterLoad:
             return [r1 === undefined, r2 === undefined, hsqShim.beacons.length, _hsq.length];
         }""")
         assert results == [True, True, 2, 0]          # sent synchronously, queue stays empty
-        page.wait_for_timeout(200)
+        sync_beacons(page)
         assert len(beacons) == 2
         assert beacons[1].params["po"] == "/b" and beacons[1].params["rpo"] == "/pre?x=1"
 
@@ -88,7 +88,7 @@ class TestPushAfterLoad:
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
         page.evaluate("() => { const p = _hsq.push; p(['setPath', '/d']); p(['trackPageView']); }")
-        page.wait_for_timeout(200)
+        sync_beacons(page)
         assert [b.params["po"] for b in beacons] == ["/pre?x=1", "/d"]
 
 
@@ -119,11 +119,12 @@ class TestBadInput:
         wait_until_ready(page)
         page.evaluate("""() => {
             _hsq.push(undefined); _hsq.push(42); _hsq.push(['setPath']);
+            _hsq.push(['setPath', '/after']);
             _hsq.push(['trackPageView', {extra: true}], ['ignoredSecond']);
         }""")
         settle(page)
         assert errors == []
-        assert [b.params["po"] for b in beacons] == ["/valid", "/valid"]
+        assert [b.params["po"] for b in beacons] == ["/valid", "/after"]
         assert beacons[0].params["i"] == "email=ok%40example.com&constructor=x"
         reasons = page.evaluate("hsqShim.ignored.map(i => i.entry + ': ' + i.reason)")
         assert reasons == [
@@ -151,7 +152,7 @@ class TestInclusion:
         wait_until_ready(page)
         settle(page, 500)
         assert [b.params["a"] for b in beacons] == ["77"]
-        page.evaluate("_hsq.push(['trackPageView'])")
+        page.evaluate("_hsq.push(['setPath', '/next']); _hsq.push(['trackPageView'])")
         settle(page, 200)
         assert len(beacons) == 2 and errors == []
 

@@ -23,7 +23,10 @@ def make_env(url=URL, title="Pricing", referrer="", now_ms=1_700_000_000_000, ca
 
 
 def make_tracker(portal_id="123", **kwargs):
+    """A tracker on www.example.com. The duplicate guard is off unless a test turns it
+    on: most tests push a page view for the same URL right after load on purpose."""
     client = ClientInfo("1280x720", "24-bit", "UTF-8", "en-us")
+    kwargs.setdefault("duplicate_guard", False)
     return Tracker(counting_rand32(), portal_id=portal_id, client=client, **kwargs)
 
 
