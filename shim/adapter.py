@@ -16,7 +16,7 @@ import javascript
 from browser import document, window
 
 from shim import __version__
-from shim.commands import PageFunction
+from shim.commands import STATE_ONLY, PageFunction
 from shim.cookies import parse_cookies
 from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
@@ -46,12 +46,12 @@ def to_py(value, depth=0):
         return value
     if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
         return None
-    tag = _to_string.call(value)
-    if tag == "[object Array]":
+    if window.Array.isArray(value):       # the common case first: one JS call
         n = value.length
         if n > MAX_ITEMS:
             n = MAX_ITEMS
         return [to_py(value[i], depth + 1) for i in range(n)]
+    tag = _to_string.call(value)
     if tag == "[object Function]" or tag == "[object AsyncFunction]":
         return PageFunction(value)
     # Any other object: its own enumerable keys (a hostile prototype adds nothing).
@@ -222,13 +222,15 @@ class Runtime:
                 self.note_error("effect " + type(effect).__name__, error)
 
     def send_beacon(self, effect):
-        if document.visibilityState == "hidden":
-            # The page is going away: a keep-alive request outlives it (D6.3).
-            window.fetch(effect.url, {"keepalive": True, "mode": "no-cors",
-                                      "credentials": "include"})
-        else:
-            image = window.Image.new(1, 1)
-            image.src = effect.url
+        # The same GET of the same URL as HubSpot's 1x1 image, as a keep-alive request:
+        # it outlives the page when the visitor navigates away right after the push
+        # (D6.3). If it fails (no fetch, keep-alive quota, network), one image request is
+        # the fallback; there is no other retry.
+        url = effect.url
+        try:
+            window.fetch(url, KEEPALIVE).catch(ImageFallback(url).send)
+        except Exception:
+            send_image(url)
         item = window.Object.new()
         item.url = effect.url
         item.time = window.Date.now()
@@ -311,6 +313,25 @@ class Runtime:
         self.ignore(Ignore(where, "error: " + str(error)))
 
 
+KEEPALIVE = {"keepalive": True, "mode": "no-cors", "credentials": "include", "method": "GET"}
+
+
+def send_image(url):
+    image = window.Image.new(1, 1)
+    image.src = url
+
+
+class ImageFallback:
+    def __init__(self, url):
+        self.url = url
+
+    def send(self, error=None):
+        try:
+            send_image(self.url)
+        except Exception:
+            pass
+
+
 class ClickHandler:
     def __init__(self, runtime, entry):
         self.runtime = runtime
@@ -379,7 +400,8 @@ def install():
     starter.track_history = config_flag(script, "data-track-history", "trackHistory", False)
     runtime.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
-        starter.start()
+        # In a task of its own: the runtime's start-up and the first beacon stay short.
+        window.setTimeout(starter.on_load, 0)
     else:
         window.addEventListener("load", starter.on_load)
 
@@ -390,6 +412,7 @@ class Starter:
         self.runtime = runtime
         self.record = record
         self.canonical = ""
+        self.env = None                     # the last PageEnv read
         self.started = False
         self.track_history = False
 
@@ -447,7 +470,11 @@ class Starter:
             return UNDEFINED
 
     def run_one(self, entry):
-        result, effects = self.tracker.push(entry, page_env(self.canonical))
+        if type(entry) is list and entry and entry[0] in STATE_ONLY:
+            env = self.env                  # not read by these commands (commands.STATE_ONLY)
+        else:
+            env = self.env = page_env(self.canonical)
+        result, effects = self.tracker.push(entry, env)
         self.runtime.run(effects)
         return result
 

@@ -12,6 +12,12 @@ Rule 3: when a key repeats (a legacy event object can carry any key), the first
 
 from shim.codec import encode_component, encode_query
 
+# Limits (documented in the README, "Reliability"): a text value of an identity, an
+# event property or a legacy event is cut to MAX_VALUE characters; a beacon whose URL is
+# still longer than MAX_URL is refused. Both are recorded, never sent broken.
+MAX_VALUE = 1000
+MAX_URL = 8000
+
 DEFAULT_TRACKING_HOST = "track.hubspot.com"
 PAGE_VIEW_PATH = "/__ptq.gif"
 EVENT_PATH = "/__ptbe.gif"
@@ -46,18 +52,38 @@ def scalar_text(value):
     return "[object Object]"
 
 
+def cut(text):
+    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE]
+
+
 def object_pairs(mapping):
-    """A JS object as HubSpot's param() walks it: arrays repeat their key."""
+    """A JS object as HubSpot's param() walks it: arrays repeat their key. Keys and
+    values longer than MAX_VALUE are cut."""
     pairs = []
     keys = list(mapping.keys())
     for i in range(len(keys)):
+        key = cut(keys[i])
         value = mapping[keys[i]]
         if type(value) is list:
             for j in range(len(value)):
-                pairs.append((keys[i], scalar_text(value[j])))
+                pairs.append((key, cut(scalar_text(value[j]))))
         else:
-            pairs.append((keys[i], scalar_text(value)))
+            pairs.append((key, cut(scalar_text(value))))
     return pairs
+
+
+def has_long_text(mapping):
+    """True when object_pairs() would cut something (for the record)."""
+    keys = list(mapping.keys())
+    for i in range(len(keys)):
+        if len(keys[i]) > MAX_VALUE:
+            return True
+        value = mapping[keys[i]]
+        values = value if type(value) is list else [value]
+        for j in range(len(values)):
+            if type(values[j]) is str and len(values[j]) > MAX_VALUE:
+                return True
+    return False
 
 
 def identity_text(identity, encode=encode_component):
@@ -141,7 +167,7 @@ def event_property_text(value):
     """__ptbe.gif property values: undefined, '', '-', 0 and false become ''."""
     if value is None or value is False or value == 0 or value == "-":
         return ""
-    return scalar_text(value)
+    return cut(scalar_text(value))
 
 
 def beacon_url(base, endpoint, pairs, encode=encode_component):

@@ -155,6 +155,15 @@ PRIVACY_SIGNATURES = {
     "showBanner": (),
 }
 
+# Commands that only change the tracker's state and never read the page's facts (env):
+# the adapter need not read URL, title, referrer and clock for them (a push costs less).
+STATE_ONLY = ("setPath", "identify", "setContentType", "setCanonicalUrl", "setPageId",
+              "setContentMetadata", "setTargetedContentMetadata", "setPortalId",
+              "setTrackingDomain", "setTrackingEnabled", "setLimitTrackingToCookieDomains",
+              "addCookieDomain", "setCookiesToSubdomain", "enableSecureCookie",
+              "refreshPageHandlers", "trackClick", "addPageIdListener",
+              "addContentTypeListener", "addContentMetadataListener")
+
 # Names HubSpot's own loader and prelude push. They mean nothing without HubSpot's
 # servers, so the shim accepts them without effect (and records that it did).
 INTERNAL = ("setLegacy", "log", "embedHubSpotScript", "initEventVisualizerScript",

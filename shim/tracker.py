@@ -12,9 +12,9 @@ Rule 3: each command is one method, found through METHODS; adding a command is a
         row in commands.SIGNATURES and a row there.
 """
 
-from shim.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, PAGE_VIEW_PATH, append_groups,
-                         beacon_url, event_property_text, merge_first_position, object_pairs,
-                         scalar_text)
+from shim.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
+                         append_groups, beacon_url, cut, event_property_text, has_long_text,
+                         merge_first_position, object_pairs, scalar_text)
 from shim.codec import encode_component
 from shim.commands import FUNCTION, Command, Ignored, describe, parse
 from shim.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
@@ -190,7 +190,12 @@ class Tracker:
         if merge:
             fields = merge_first_position(fields)
         base = self.collector if self.collector else "https://" + self.tracking_host
-        effects.append(SendBeacon(beacon_url(base, endpoint, fields, self.encode), fields))
+        url = beacon_url(base, endpoint, fields, self.encode)
+        if len(url) > MAX_URL:
+            self._ignore(name, "not sent: the beacon URL would be " + str(len(url))
+                         + " characters, over the limit of " + str(MAX_URL), effects)
+            return False
+        effects.append(SendBeacon(url, fields))
         if self.debug:
             effects.append(Log("beacon " + endpoint + " " + describe_fields(fields)))
         return True
@@ -359,6 +364,9 @@ class Tracker:
     def identify(self, args, env, effects):
         if self.identity is None:
             self.identity = {}
+        if has_long_text(args[0]):
+            self._ignore("identify", "values over " + str(MAX_VALUE) + " characters are cut",
+                         effects)
         self.identity.update(args[0])       # shallow merge: later keys win
 
     # -- commands: listeners -----------------------------------------------------
@@ -429,12 +437,15 @@ class Tracker:
         if type(name) is not str or not name:
             self._ignore("trackCustomBehavioralEvent", "the event needs a string name", effects)
             return
-        pairs = [("n", name)]
+        pairs = [("n", cut(name))]
         properties = event["properties"] if "properties" in event else None
         if type(properties) is dict:
+            if has_long_text(properties):
+                self._ignore("trackCustomBehavioralEvent", "property values over "
+                             + str(MAX_VALUE) + " characters are cut", effects)
             keys = list(properties.keys())
             for i in range(len(keys)):
-                pairs.append(("_" + keys[i], event_property_text(properties[keys[i]])))
+                pairs.append(("_" + cut(keys[i]), event_property_text(properties[keys[i]])))
         elif properties is not None:
             self._ignore("trackCustomBehavioralEvent", "properties must be an object; sent "
                          "without them", effects)

@@ -40,8 +40,8 @@ def sync_beacons(page, timeout_ms=5000):
     captured = getattr(page, "_hsq_captured", None)
     if captured is None:
         return
-    # Distinct URLs: Chromium fetches two identical image URLs of one document once (two
-    # beacons built in the same millisecond are identical, as HubSpot's would be).
+    # Distinct URLs: should the shim fall back to image requests, Chromium fetches two
+    # identical image URLs of one document once.
     script = "() => window.hsqShim ? new Set(window.hsqShim.beacons.map(b => b.url)).size : 0"
     for _ in range(timeout_ms // 25):
         sent = page.evaluate(script)

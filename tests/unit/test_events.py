@@ -183,3 +183,29 @@ class TestClicks:
         tracker = loaded()
         push(tracker, "trackClick", "#a", "e1")
         assert [type(e) for e in push(tracker, "setPath", "/next")] == [BindClick]
+
+
+class TestLimits:
+    """Oversized payloads: values are cut at MAX_VALUE, URLs over MAX_URL refused; both
+    recorded (README, Reliability)."""
+
+    def test_long_identity_values_are_cut_and_recorded(self):
+        from shim.beacon import MAX_VALUE
+        tracker = loaded()
+        effects = push(tracker, "identify", {"email": "a@b.co", "bio": "x" * 5000})
+        assert ignored(effects) == [("identify", "values over 1000 characters are cut")]
+        [view] = beacons(push(tracker, "trackPageView"))
+        assert params(view)["i"] == "email=a%40b.co&bio=" + "x" * MAX_VALUE
+
+    def test_long_event_properties_are_cut(self):
+        [event] = beacons(push(loaded(), "trackCustomBehavioralEvent",
+                               {"name": "e", "properties": {"p": "y" * 3000}}))
+        assert params(event)["_p"] == "y" * 1000
+
+    def test_a_beacon_over_the_url_limit_is_refused_not_sent_broken(self):
+        tracker = loaded()
+        props = {"p%d" % i: "\u00e9" * 900 for i in range(3)}       # 5400 chars encoded each
+        effects = push(tracker, "trackCustomBehavioralEvent", {"name": "e", "properties": props})
+        assert beacons(effects) == []
+        assert ignored(effects)[-1][1].startswith("not sent: the beacon URL would be ")
+        assert ignored(effects)[-1][1].endswith("over the limit of 8000")

@@ -127,3 +127,25 @@ def test_no_input_makes_the_tracker_raise(queued, pushed):
         effects += tracker.push(entry, make_env())[1]
     assert all(type(e) in (SendBeacon, Ignore, Log, CallPageFunction, SetCookie) for e in effects)
     assert len(beacons(effects)) >= 1                 # the automatic view always goes out
+
+
+class TestStateOnlyCommands:
+    """commands.STATE_ONLY: the adapter skips reading the page for these, so they must
+    never read `env` (here: env=None would raise if they did)."""
+
+    def test_they_run_without_page_facts(self):
+        from shim.commands import PageFunction, STATE_ONLY
+        args = {"setPath": ["/x"], "identify": [{"email": "a@b.co"}], "setContentType": ["t"],
+                "setCanonicalUrl": ["https://c/"], "setPageId": ["1"],
+                "setContentMetadata": [{"contentGroupId": 1}],
+                "setTargetedContentMetadata": [[[1, 2, 3]]], "setPortalId": [5],
+                "setTrackingDomain": ["t.example.com"], "setTrackingEnabled": [True],
+                "setLimitTrackingToCookieDomains": [False], "addCookieDomain": ["example.com"],
+                "setCookiesToSubdomain": [False], "enableSecureCookie": [],
+                "refreshPageHandlers": [], "trackClick": ["#a", "e"]}
+        tracker = make_tracker()
+        tracker.load([], make_env())
+        for name in STATE_ONLY:
+            entry = [name] + args.get(name, [PageFunction(object())])
+            _, effects = tracker.push(entry, None)
+            assert all(type(e) is not Ignore for e in effects), (name, effects)
