@@ -35,6 +35,13 @@ SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 # a map on a prototype is shared by every object, so later calls like `array.push`
 # would run on the first array ever used. Reading it off a private object is safe.
 _to_string = window.Object.new().toString
+# Read once: each JS attribute read costs microseconds under Brython (hot path: push).
+_is_array = window.Array.isArray
+_object_keys = window.Object.keys
+_reflect_get = window.Reflect.get
+_STATE_ONLY = {}
+for _name in STATE_ONLY:
+    _STATE_ONLY[_name] = True
 _native_encode = window.encodeURIComponent
 
 
@@ -46,7 +53,7 @@ def to_py(value, depth=0):
         return value
     if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
         return None
-    if window.Array.isArray(value):       # the common case first: one JS call
+    if _is_array(value):                  # the common case first: one JS call
         n = value.length
         if n > MAX_ITEMS:
             n = MAX_ITEMS
@@ -55,7 +62,7 @@ def to_py(value, depth=0):
     if tag == "[object Function]" or tag == "[object AsyncFunction]":
         return PageFunction(value)
     # Any other object: its own enumerable keys (a hostile prototype adds nothing).
-    keys = window.Object.keys(value)
+    keys = _object_keys(value)
     n = len(keys)
     if n > MAX_ITEMS:
         n = MAX_ITEMS
@@ -65,7 +72,7 @@ def to_py(value, depth=0):
         # Brython keeps str dict keys in a JS object, where "__proto__" would set the
         # dict's prototype instead of a key: drop it (it means nothing to HubSpot).
         if key != "__proto__":
-            out[key] = to_py(window.Reflect.get(value, key), depth + 1)
+            out[key] = to_py(_reflect_get(value, key), depth + 1)
     return out
 
 
@@ -470,7 +477,7 @@ class Starter:
             return UNDEFINED
 
     def run_one(self, entry):
-        if type(entry) is list and entry and entry[0] in STATE_ONLY:
+        if type(entry) is list and entry and type(entry[0]) is str and entry[0] in _STATE_ONLY:
             env = self.env                  # not read by these commands (commands.STATE_ONLY)
         else:
             env = self.env = page_env(self.canonical)

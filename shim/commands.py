@@ -214,9 +214,9 @@ def parse(entry, signatures=None, optional=None):
     name = entry[0]
     if type(name) is not str:
         return Ignored(describe(entry), "the method name " + describe(name) + " is not a string")
-    if name in INTERNAL and signatures is SIGNATURES:
-        return Ignored(name, "HubSpot-internal command: accepted, no effect in the shim")
     if name not in signatures:
+        if name in INTERNAL and signatures is SIGNATURES:
+            return Ignored(name, "HubSpot-internal command: accepted, no effect in the shim")
         return Ignored(name, "unknown method")
     kinds = signatures[name]
     args = []
