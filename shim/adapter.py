@@ -16,11 +16,12 @@ import javascript
 from browser import document, window
 
 from shim import __version__
-from shim.commands import STATE_ONLY, PageFunction
+from shim.commands import STATE_ONLY, PageFunction, Unreadable
 from shim.cookies import parse_cookies
 from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
 from shim.page import ClientInfo, PageEnv, url_has_debug_hash
+from shim.text import is_digits
 from shim.tracker import Tracker
 
 UNDEFINED = javascript.UNDEFINED
@@ -74,6 +75,15 @@ def to_py(value, depth=0):
         if key != "__proto__":
             out[key] = to_py(_reflect_get(value, key), depth + 1)
     return out
+
+
+def read_entry(value):
+    """to_py for one queue entry; an entry whose getters or Proxy traps throw becomes
+    Unreadable (the core records it) instead of stopping the entries after it."""
+    try:
+        return to_py(value)
+    except Exception as error:
+        return Unreadable(str(error)[:200])
 
 
 def to_js(value):
@@ -136,7 +146,7 @@ def portal_from_src(src):
     """'https://js.hs-scripts.com/123.js?x' -> '123' (HubSpot's loader URL forms)."""
     path = src.split("?")[0].split("#")[0]
     name = path[path.rfind("/") + 1:]
-    if name.endswith(".js") and name[:-3].isdigit():
+    if name.endswith(".js") and is_digits(name[:-3], 12):
         return str(int(name[:-3]))
     return None
 
@@ -392,7 +402,7 @@ def install():
     if portal is None and script is not None:
         portal = portal_from_src(script.src)
     elif portal is not None:
-        portal = portal.strip() if portal.strip().isdigit() else None
+        portal = str(int(portal.strip())) if is_digits(portal.strip(), 12) else None
     runtime = Runtime(record)
     tracker = Tracker(rand32, portal_id=portal,
                       collector=collector_base(attribute(script, "data-tracking-url")),
@@ -458,7 +468,7 @@ class Starter:
             for i in range(1, len(entries)):
                 self.runtime.run([Ignore("push argument " + str(i + 1),
                                          "push runs only its first argument, as HubSpot's does")])
-            return to_js(self.run_one(to_py(entries[0])))
+            return to_js(self.run_one(read_entry(entries[0])))
         except Exception as error:
             self.runtime.note_error("push", error)
             return UNDEFINED
@@ -468,7 +478,7 @@ class Starter:
         try:
             if not entries:
                 return UNDEFINED
-            result, effects = self.tracker.push_privacy(to_py(entries[0]),
+            result, effects = self.tracker.push_privacy(read_entry(entries[0]),
                                                         page_env(self.canonical))
             self.runtime.run(effects)
             return to_js(result)
@@ -537,6 +547,6 @@ class HistoryWatcher:
 
 
 def drain(queue):
-    entries = [to_py(queue[i]) for i in range(queue.length)]
+    entries = [read_entry(queue[i]) for i in range(queue.length)]
     queue.length = 0
     return entries

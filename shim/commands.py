@@ -37,6 +37,14 @@ class PageFunction(Value):
         self.function = function
 
 
+class Unreadable(Value):
+    """An entry the adapter could not convert (a getter or Proxy trap threw)."""
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
 # Argument kinds. Each checker returns the normalised value, or None when invalid.
 def _string(value):
     return value if type(value) is str else None
@@ -207,6 +215,8 @@ def parse(entry, signatures=None, optional=None):
         optional = OPTIONAL
     if type(entry) is PageFunction:
         return Command(FUNCTION, [entry.function])
+    if type(entry) is Unreadable:
+        return Ignored("entry", "could not be read: " + entry.error)
     if type(entry) is not list:
         return Ignored(describe(entry), "not an array or a function")
     if not entry:

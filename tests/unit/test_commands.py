@@ -56,3 +56,9 @@ json_values = st.recursive(
 @given(json_values)
 def test_any_json_value_parses_without_raising(entry):
     assert type(parse(entry)) in (Command, Ignored)
+
+
+def test_an_unreadable_entry_is_ignored_with_the_error():
+    from shim.commands import Unreadable
+    result = parse(Unreadable("getter threw"))
+    assert type(result) is Ignored and result.reason == "could not be read: getter threw"
