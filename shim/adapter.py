@@ -29,6 +29,7 @@ NULL = javascript.NULL
 RECORD_LIMIT = 500                          # read-back record: newest 500 items (D10)
 MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
+MAX_VALUES = 2000                           # values read per entry: a cyclic object ends
 SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 
 # Never read a *method* off a shared prototype (window.Object.prototype.toString):
@@ -48,17 +49,24 @@ _native_encode = window.encodeURIComponent
 
 # -- JS -> Python ---------------------------------------------------------------
 
-def to_py(value, depth=0):
+def to_py(value, depth=0, budget=None):
+    """A JS value as plain Python. `budget` ([n]) bounds the values read per entry, so a
+    wide cyclic object costs at most MAX_VALUES reads instead of width ** depth."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
         return value
     if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
         return None
+    if budget is None:
+        budget = [MAX_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
     if _is_array(value):                  # the common case first: one JS call
         n = value.length
         if n > MAX_ITEMS:
             n = MAX_ITEMS
-        return [to_py(value[i], depth + 1) for i in range(n)]
+        return [to_py(value[i], depth + 1, budget) for i in range(n)]
     tag = _to_string.call(value)
     if tag == "[object Function]" or tag == "[object AsyncFunction]":
         return PageFunction(value)
@@ -73,7 +81,7 @@ def to_py(value, depth=0):
         # Brython keeps str dict keys in a JS object, where "__proto__" would set the
         # dict's prototype instead of a key: drop it (it means nothing to HubSpot).
         if key != "__proto__":
-            out[key] = to_py(_reflect_get(value, key), depth + 1)
+            out[key] = to_py(_reflect_get(value, key), depth + 1, budget)
     return out
 
 
@@ -440,16 +448,20 @@ class Starter:
         if self.started:
             return
         self.started = True
+        queue = page_queue("_hsq")
+        privacy = page_queue("_hsp")
         try:
-            queue = page_queue("_hsq")
-            privacy = page_queue("_hsp")
             entries = drain(queue)
             privacy_entries = drain(privacy)
             self.canonical = read_canonical()
             self.runtime.run(self.tracker.load(entries, page_env(self.canonical),
                                                document.cookie, privacy_entries))
-            queue.push = self.push
-            privacy.push = self.push_privacy
+        except Exception as error:
+            self.runtime.note_error("start", error)
+        # Whatever happened above, later pushes run at once from now on.
+        queue.push = self.push
+        privacy.push = self.push_privacy
+        try:
             if self.track_history:
                 HistoryWatcher(self).install()
             # Entries a function entry pushed while we were loading.

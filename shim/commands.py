@@ -8,7 +8,7 @@ Rule 2: arguments are normalised here (portal ids to digit strings, '' paths to 
 Rule 3: extra arguments are dropped, as HubSpot's methods drop them.
 """
 
-from shim.text import is_digits
+from shim.text import DIGITS, is_digits, only
 from shim.values import Value
 
 
@@ -95,13 +95,13 @@ def _anything(value):
     return value
 
 
+HOST_CHARS = "abcdefghijklmnopqrstuvwxyz" + DIGITS + ".-:"
+
+
 def _host(value):
     # A bare host name (optionally with a port): no scheme, path, spaces or quotes.
-    if type(value) is not str or not value or len(value) > 253:
+    if type(value) is not str or not value or len(value) > 253 or not only(value.lower(), HOST_CHARS):
         return None
-    for ch in value:
-        if not (ch.isalnum() or ch in ".-:"):
-            return None
     return value
 
 
@@ -214,6 +214,8 @@ def parse(entry, signatures=None, optional=None):
         signatures = SIGNATURES
         optional = OPTIONAL
     if type(entry) is PageFunction:
+        if signatures is not SIGNATURES:        # only `_hsq` runs pushed functions
+            return Ignored("function", "functions are run on _hsq only")
         return Command(FUNCTION, [entry.function])
     if type(entry) is Unreadable:
         return Ignored("entry", "could not be read: " + entry.error)
@@ -227,7 +229,7 @@ def parse(entry, signatures=None, optional=None):
     if name not in signatures:
         if name in INTERNAL and signatures is SIGNATURES:
             return Ignored(name, "HubSpot-internal command: accepted, no effect in the shim")
-        return Ignored(name, "unknown method")
+        return Ignored(name if len(name) <= 60 else name[:60] + "...", "unknown method")
     kinds = signatures[name]
     args = []
     for i in range(len(kinds)):

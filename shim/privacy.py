@@ -61,7 +61,7 @@ class PrivacyQueue:
             return False
         if tracker.debug:
             effects.append(Log("_hsp " + item.name + " " + describe(item.args)))
-        if item.name in BANNER_ONLY:
+        if item.name in BANNER_ONLY or item.name not in METHODS:
             return None
         return METHODS[item.name](self, item.args, env, effects)
 

@@ -469,9 +469,9 @@ class Tracker:
             return
         pairs = object_pairs(event)
         pairs.append(("k", "3"))
-        pairs.append(("n", scalar_text(event_id)))
+        pairs.append(("n", cut(scalar_text(event_id))))
         if "value" in event and event["value"] is not None:
-            pairs.append(("m", scalar_text(event["value"])))
+            pairs.append(("m", cut(scalar_text(event["value"]))))
         self._send("trackEvent", PAGE_VIEW_PATH, pairs, env, effects, merge=True)
 
     def track_simple(self, name, args, env, effects):
