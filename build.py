@@ -50,6 +50,21 @@ UUID_BASE = 1000  # Brython's id counter starts at a random value; fixed here fo
 
 AOT_JS = ROOT / "buildtools" / "aot.js"
 
+# Runtime functions no test ever executed (keys from buildtools/aot.js functionTable), made by
+# `python build.py --coverage-build` + a test run + `python -m buildtools.coverage` (see
+# docs/performance.md, "Size"). Their bodies are replaced by a throwing stub.
+CUT_FILE = ROOT / "buildtools" / "cut-functions.json"
+
+
+def load_cut_keys():
+    if not CUT_FILE.is_file():
+        return []
+    data = json.loads(CUT_FILE.read_text(encoding="utf-8"))
+    if data.get("brython") != brython_runtime.BRYTHON_VERSION:
+        raise BuildError(f"{CUT_FILE.name} was made for Brython {data.get('brython')}; "
+                         f"redo the coverage run for {brython_runtime.BRYTHON_VERSION}")
+    return data["cut"]
+
 # Minified runtime, cached by content hash (see buildtools/aot.js); HSQ_SHIM_NO_CACHE=1 disables it.
 CACHE_DIR = Path(tempfile.gettempdir()) / "hsq-shim-build-cache"
 
@@ -295,7 +310,8 @@ def run_aot(request):
 
 # ---------------------------------------------------------------- build
 
-def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_text=None, info=None):
+def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_text=None, info=None,
+                coverage=False, cut_keys=None):
     """The bundle as bytes. info, if a dict, receives timings and link-check figures."""
     modules = list(BROWSER_MODULES if modules is None else modules)
     sources = load_sources(modules, SRC_ROOT if src_root is None else src_root)
@@ -316,12 +332,16 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
         "app_postlude": APP_POSTLUDE,
         "separator": brython_runtime.SEPARATOR,
         "uuid_base": UUID_BASE,
-        "minify": minify,
+        "minify": minify and not coverage,
+        "coverage": coverage,
+        "cut_keys": [] if coverage else (load_cut_keys() if cut_keys is None else list(cut_keys)),
         "cache_dir": None if os.environ.get("HSQ_SHIM_NO_CACHE") else str(CACHE_DIR),
     }
     answer = run_aot(request)
     if info is not None:
-        info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"])
+        info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"],
+                    cut=answer.get("cut"), coverage_keys=answer.get("coverage_keys"),
+                    coverage_node_hits=answer.get("coverage_node_hits"))
     text = ascii_escape(assemble(answer["runtime"], answer["app"]))
     return text.encode("ascii")
 
@@ -396,8 +416,19 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="fail if the output file is stale")
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="output file (default static/hsq-shim.js)")
     parser.add_argument("--no-minify", action="store_true", help="skip terser (for debugging)")
+    parser.add_argument("--coverage", action="store_true",
+                        help="instrumented, unminified, nothing cut: for buildtools/coverage.py "
+                             "(also writes OUT.keys.json)")
     args = parser.parse_args(argv)
     try:
+        if args.coverage:
+            info = {}
+            data = build_bytes(info=info, coverage=True)
+            Path(args.out).write_bytes(data)
+            Path(args.out + ".keys.json").write_text(json.dumps(info["coverage_keys"]))
+            Path(args.out + ".node-hits.txt").write_text(json.dumps(info["coverage_node_hits"]) + "\n")
+            print(f"{args.out}: instrumented, {len(info['coverage_keys'])} runtime functions")
+            return 0
         if args.check:
             ok, message = check(args.out, minify=not args.no_minify)
             print(message, file=sys.stdout if ok else sys.stderr)

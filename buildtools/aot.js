@@ -146,6 +146,84 @@ function stageRuntime(runtime, separator) {
           steps: steps.length};
 }
 
+// ---------------------------------------------------------------- coverage-based cutting
+// Every function of the staged runtime gets a key: a hash of its source text (functions with the
+// same text share a key; buildtools/coverage.py lists a key only if none of them ran). build.py --coverage-build instruments each function with
+// `__hsqC[i]=1` so a test run can list the keys never executed; buildtools/cut-functions.json holds
+// that list, and a normal build replaces those functions' bodies by a call to $hsq_cut (it throws).
+// Keys of text that changed are simply not found: a changed function is kept, never cut blindly.
+const CUT_FN = '$hsq_cut';
+
+function functionTable(js) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const crypto = require('crypto');
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const fns = [];
+  walk(program, (n) => {
+    if (n.type !== 'FunctionDeclaration' && n.type !== 'FunctionExpression' && n.type !== 'ArrowFunctionExpression') return;
+    const text = js.slice(n.start, n.end);
+    fns.push({node: n, key: crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)});
+  });
+  return fns;
+}
+
+// Body start offset after any directive prologue ("use strict"), or null for an expression body.
+function bodyInsertPoint(n) {
+  if (n.body.type !== 'BlockStatement') return null;
+  let at = n.body.start + 1;
+  for (const st of n.body.body) {
+    if (st.type === 'ExpressionStatement' && st.directive !== undefined) at = st.end; else break;
+  }
+  return at;
+}
+
+function instrument(js) {
+  const fns = functionTable(js);
+  const edits = [];   // [offset, text to insert]
+  fns.forEach((f, i) => {
+    const at = bodyInsertPoint(f.node);
+    if (at !== null) edits.push([at, `;__hsqC[${i}]=1;`, null]);
+    else edits.push([f.node.body.start, `(__hsqC[${i}]=1,(`, f.node.body.end]);
+  });
+  const inserts = [];
+  for (const [at, text, end] of edits) {
+    inserts.push([at, text]);
+    if (end !== null) inserts.push([end, '))']);
+  }
+  inserts.sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [at, text] of inserts) out = out.slice(0, at) + text + out.slice(at);
+  const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${fns.length});` +
+    `(function(){var sent=new Uint8Array(${fns.length});function flush(){var n=[];` +
+    `for(var i=0;i<__hsqC.length;i++){if(__hsqC[i]&&!sent[i]){sent[i]=1;n.push(i)}}` +
+    `if(n.length&&typeof navigator=='object'&&navigator.sendBeacon){try{navigator.sendBeacon('/__hsqcov',JSON.stringify(n))}catch(e){}}}` +
+    `if(typeof setInterval=='function'&&typeof navigator=='object'){setInterval(flush,50);` +
+    `typeof addEventListener=='function'&&addEventListener('pagehide',flush)}})();\n`;
+  return {js: prelude + out, keys: fns.map(f => f.key)};
+}
+
+function cutFunctions(js, cutKeys) {
+  const wanted = new Set(cutKeys);
+  const fns = functionTable(js).filter(f => wanted.has(f.key));
+  // outermost only: a cut function's nested functions go with it
+  fns.sort((a, b) => a.node.start - b.node.start || b.node.end - a.node.end);
+  const chosen = [];
+  let lastEnd = -1;
+  for (const f of fns) { if (f.node.start >= lastEnd) { chosen.push(f); lastEnd = f.node.end; } }
+  let out = js, saved = 0;
+  for (const f of chosen.reverse()) {
+    const b = f.node.body;
+    const stub = b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`;
+    // keep the directive prologue: strictness of the stub does not matter, but keep it simple
+    saved += (b.end - b.start) - stub.length;
+    out = out.slice(0, b.start) + stub + out.slice(b.end);
+  }
+  // a Python RuntimeError where possible, so the shim's `except Exception` handles it like any other
+  const decl = `function ${CUT_FN}(){var B=__BRYTHON__,m="hsq-shim: a Brython runtime function cut from this bundle was called";` +
+    `if(B.RAISE&&B.builtins&&B.builtins.RuntimeError){B.RAISE(B.builtins.RuntimeError,m)}throw new Error(m)}\n`;
+  return {js: decl + out, cut: chosen.length, matched: fns.length, saved};
+}
+
 // ---------------------------------------------------------------- transpiling
 function loadCompiler(brythonJs) {
   globalThis.self = globalThis;              // brython.js reads self.indexedDB
@@ -175,6 +253,47 @@ function transpile($B, mod) {
   }
 }
 
+// ---------------------------------------------------------------- lean generated code
+// Brython records PEP 657 positions for tracebacks: `frame.positions = [[...], ...]` per scope and
+// an index (inum) argument on calls and attribute reads, used only to underline the failing
+// expression in a traceback, which needs the Python source (never shipped). The traceback keeps
+// file, function and line. `$B.$call_with_position(f, inum, ...a)` is try{$B.$call(f, ...a)}
+// catch{set_inum(inum)}, `$B.$getattr_pep657(o, a, inum)` likewise for $B.$getattr.
+const POSITION_CALLS = {'$call_with_position': ['$call', 1], '$getattr_pep657': ['$getattr', 2]};
+
+function dropPositions(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const edits = [];   // [start, end, replacement]
+  let positions = 0, calls = 0;
+  walk(program, (n) => {
+    if (n.type === 'ExpressionStatement' && n.expression.type === 'AssignmentExpression' &&
+        n.expression.operator === '=' && n.expression.left.type === 'MemberExpression' &&
+        !n.expression.left.computed && n.expression.left.property.name === 'positions' &&
+        n.expression.right.type === 'ArrayExpression') {
+      edits.push([n.start, n.end, '']); positions++;
+    } else if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && isB(n.callee.object) &&
+               !n.callee.computed && Object.hasOwn(POSITION_CALLS, n.callee.property.name)) {
+      const [target, ix] = POSITION_CALLS[n.callee.property.name];
+      const arg = n.arguments[ix];
+      if (!arg || arg.type !== 'Literal' || typeof arg.value !== 'number') {
+        fail(`${label}: $B.${n.callee.property.name} without a literal position argument`);
+      }
+      edits.push([n.callee.property.start, n.callee.property.end, target]);
+      // remove ", <inum>" (the comma before it)
+      edits.push([n.arguments[ix - 1].end, arg.end, '']);
+      calls++;
+    }
+  });
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  if (/\$B\.(\$call_with_position|\$getattr_pep657)\b|\.positions\s*=\s*\[/.test(out)) {
+    fail(`${label}: position data left after dropPositions`);
+  }
+  return {js: out, positions, calls};
+}
+
 // ---------------------------------------------------------------- link check
 function loadRuntime(runtimeJs) {
   const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
@@ -186,6 +305,7 @@ function loadRuntime(runtimeJs) {
   } catch (err) {
     fail(`the trimmed runtime does not load in Node: ${err && err.stack || err}`);
   }
+  if (ctx.__hsqC) ctx.__hsqRuntime.hsq_node_hits = [...ctx.__hsqC.keys()].filter(i => ctx.__hsqC[i]);
   return ctx.__hsqRuntime;
 }
 
@@ -266,6 +386,15 @@ async function main(req) {
   danglingCheck(fs.readFileSync(req.brython_js, 'utf8'), runtime, req.compiler_only);
   const staged = stageRuntime(runtime, req.separator);
   runtime = staged.js;
+  let cutInfo = null, coverageKeys = null;
+  if (req.coverage) {
+    const inst = instrument(runtime);
+    runtime = inst.js; coverageKeys = inst.keys;
+  } else if (req.cut_keys && req.cut_keys.length) {
+    const c = cutFunctions(runtime, req.cut_keys);
+    runtime = c.js;
+    cutInfo = {functions: c.cut, matched: c.matched, listed: req.cut_keys.length, chars_saved: c.saved};
+  }
   lap('extract');
 
   const $B = loadCompiler(req.brython_js);
@@ -275,14 +404,14 @@ async function main(req) {
   const steps = [];
   const scopes = new Set();
   for (const mod of req.modules) {
-    const js = transpile($B, mod);
+    const js = dropPositions(transpile($B, mod), mod.name).js;
     const scope = 'locals_' + $B.scope_name(mod.name);
     if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
     for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
     steps.push(`function(){$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
                `function(${scope}){\n${js}\nreturn ${scope}})}`);
   }
-  const boot = $B.python_to_js(req.boot_src, '__boot__');
+  const boot = dropPositions($B.python_to_js(req.boot_src, '__boot__'), '__boot__').js;
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
   // explicit semicolons/commas: no ASI surprises between parts
@@ -291,6 +420,8 @@ async function main(req) {
 
   const $R = loadRuntime(runtime);
   const link = linkCheck($R, app, req.flags);
+  // the link check itself runs the runtime's set-up in Node (a few Node-only paths): never cut those
+  const nodeHits = req.coverage ? $R.hsq_node_hits : null;
   lap('link_check');
 
   let outRuntime = runtime;
@@ -303,7 +434,7 @@ async function main(req) {
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers, steps: {runtime: staged.steps, app: steps.length},
+  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_node_hits: nodeHits, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

@@ -44,6 +44,8 @@ BRYTHON_PATH_JS = (
     'return u.replace(/[?#].*$/,"").replace(/[^\\/]*$/,"")})()'
 )
 
+FINALIZE_CHUNKS = 6
+
 # (name, old, new, expected occurrences in the full brython.js)
 TEXT_PATCHES = [
     ("private __BRYTHON__ with brython_path set before the runtime reads it",
@@ -70,6 +72,33 @@ TEXT_PATCHES = [
      "}\n", 1),
     ("no global brython() function",
      "globalThis.brython=__BRYTHON__.brython\n", "", 1),
+    # A hostile value the page passes to _hsq.push (a Proxy whose traps throw, a revoked
+    # Proxy, a throwing `then` getter) is converted before any shim code runs: a throw there,
+    # or in Brython's argument checks on the raw value, would reach the page. Such a value
+    # arrives as a plain stand-in {$hsq_unreadable: message}; adapter.to_py records it.
+    ("JS -> Python conversion never throws",
+     "var jsobj2pyobj=$B.jsobj2pyobj=function(jsobj,_this){",
+     # r.$kw: what Brython's argument parsing reads first on the last argument.
+     "var jsobj2pyobj=$B.jsobj2pyobj=function(jsobj,_this){try{var r=hsq_jsobj2pyobj(jsobj,_this)\n"
+     "if(r!==null&&(typeof r=='object'||typeof r=='function')){r.$kw}return r}"
+     "catch(err){var m='unreadable';try{m=String(err&&err.message)}catch(e){}"
+     "return {$hsq_unreadable:m}}}\nvar hsq_jsobj2pyobj=function(jsobj,_this){", 1),
+    # Start-up in short tasks: finalising every builtin type is one 60-80 ms loop under load.
+    # Take a snapshot of the types here, finalise them in FINALIZE_CHUNKS later segments (each
+    # one step of the staged start-up, see buildtools/aot.js), in the same order.
+    ("finalize_type loop over the builtin types: snapshot only",
+     "for(var ns of[$B.builtin_types,$B.created_types]){for(var name in ns){var cls=ns[name]\n"
+     "$B.finalize_type(cls)}}\n",
+     "var hsq_types=[]\nfor(var ns of[$B.builtin_types,$B.created_types]){for(var name in ns){"
+     "hsq_types.push(ns[name])}}\n$B.hsq_types=hsq_types\n", 1),
+    ("finalize_type loop over the builtin types: chunks as separate segments",
+     "console.log('missing builtin function',builtin_func)}}})(__BRYTHON__)\n;\n",
+     "console.log('missing builtin function',builtin_func)}}})(__BRYTHON__)\n;\n"
+     + "".join("(function($B){var t=$B.hsq_types,n=t.length\n"
+               "for(var i=Math.floor(n*%d/%d),e=Math.floor(n*%d/%d);i<e;i++){$B.finalize_type(t[i])}%s})"
+               "(__BRYTHON__)\n;\n" % (j, FINALIZE_CHUNKS, j + 1, FINALIZE_CHUNKS,
+                                       "\ndelete $B.hsq_types" if j == FINALIZE_CHUNKS - 1 else "")
+               for j in range(FINALIZE_CHUNKS)), 1),
 ]
 
 # Segments (source files of brython.js) identified by a signature in their first bytes.

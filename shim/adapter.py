@@ -29,7 +29,7 @@ NULL = javascript.NULL
 RECORD_LIMIT = 500                          # read-back record: newest 500 items (D10)
 MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
-MAX_VALUES = 2000                           # values read per entry: a cyclic object ends
+MAX_VALUES = 256                            # values read per entry: a cyclic object ends
 SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 
 # Never read a *method* off a shared prototype (window.Object.prototype.toString):
@@ -72,6 +72,9 @@ def to_py(value, depth=0, budget=None):
         return PageFunction(value)
     # Any other object: its own enumerable keys (a hostile prototype adds nothing).
     keys = _object_keys(value)
+    if len(keys) == 1 and keys[0] == "$hsq_unreadable":
+        # The runtime's stand-in for a value whose conversion threw (buildtools/runtime.py).
+        return Unreadable(str(_reflect_get(value, keys[0]))[:200])
     n = len(keys)
     if n > MAX_ITEMS:
         n = MAX_ITEMS

@@ -139,6 +139,8 @@ class TestRuntimePatches:
                      "var docs={ArithmeticError:", "__BRYTHON__.ast_classes={"):
             assert gone not in text, gone
         assert len(text) < 0.6 * len(brython_js)
+        # the finalize_type loop over every builtin type is split into several start-up steps
+        assert text.count("$B.finalize_type(t[i])") == runtime.FINALIZE_CHUNKS >= 2
 
     @pytest.mark.parametrize("marker", [runtime.CHAIN_START, runtime.CHAIN_END])
     def test_missing_chain_marker_fails(self, brython_js, marker):
@@ -229,6 +231,14 @@ class TestBundle:
         assert "var $hsq_rt=[" in text and "var $hsq_app=" in text and "MessageChannel" in text
         assert "document.currentScript" in text.split("var $hsq_rt=[", 1)[0]   # read before deferring
 
+    def test_position_data_dropped(self, fixture_build):
+        """PEP 657 positions (column markers for tracebacks) are not shipped: see dropPositions."""
+        _, out = fixture_build
+        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        assert ".positions=[" not in app
+        assert "call_with_position" not in app and "getattr_pep657" not in app
+        assert "set_lineno" in app                      # line numbers stay
+
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
         src, out = fixture_build
@@ -246,6 +256,41 @@ class TestBundle:
         src, _ = fixture_build
         ok, message = build.check(tmp_path / "nope.js", FIXTURE_MODULES, src)
         assert not ok and "missing" in message
+
+
+@needs_node
+class TestCoverageCut:
+    """--coverage instruments the runtime; cut-functions.json stubs functions no test ran"""
+
+    def test_instrumented_build_and_cut(self, tmp_path):
+        write_package(tmp_path, FIXTURE)
+        info = {}
+        text = build.build_bytes(FIXTURE_MODULES, tmp_path, info=info, coverage=True).decode("ascii")
+        keys, node_hits = info["coverage_keys"], info["coverage_node_hits"]
+        assert len(keys) > 1000 and "__hsqC[0]=1" in text and "/__hsqcov" in text
+        assert 0 < len(node_hits) < len(keys)             # the link check ran part of the runtime
+        # cut every function the Node set-up did not run: the runtime still loads (link check)
+        ran = {keys[i] for i in node_hits}
+        cut = sorted(set(keys) - ran)
+        info = {}
+        lean = build.build_bytes(FIXTURE_MODULES, tmp_path, info=info, minify=False, cut_keys=cut)
+        assert info["cut"]["functions"] > 500 and b"{$hsq_cut()}" in lean
+        assert len(lean) < 0.8 * len(build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, cut_keys=[]))
+
+    def test_cut_file_for_another_brython_fails(self, tmp_path, monkeypatch):
+        cut_file = tmp_path / "cut.json"
+        cut_file.write_text('{"brython": "0.0.1", "cut": []}')
+        monkeypatch.setattr(build, "CUT_FILE", cut_file)
+        with pytest.raises(build.BuildError, match="Brython 0.0.1"):
+            build.load_cut_keys()
+
+    def test_real_cut_list_matches_the_runtime(self):
+        """Most listed keys still name a function: a stale list would silently cut nothing."""
+        if not build.CUT_FILE.is_file():
+            pytest.skip("no cut list")
+        info = {}
+        build.build_bytes(info=info, minify=False)
+        assert info["cut"]["matched"] >= 0.9 * info["cut"]["listed"]
 
 
 class TestCommandLine:
