@@ -167,3 +167,44 @@ class TestDebugMode:
         page.reload()
         wait_until_ready(page)
         assert any(line.startswith("[hsq-shim] beacon") for line in lines)
+
+
+@pytest.mark.parametrize("entries, expect", [
+    ([["setContentMetadata", {"contentPageId": 11, "contentGroupId": "g", "abTestId": 3}],
+      ["setTargetedContentMetadata", [[1, 2, 3], ["a", "b", "c"]]], ["trackPageView"]],
+     {"cpi": "11", "cgi": "g", "abi": "3", "tc": "a-b-c"}),
+    ([["trackFormView", "form-1"]], {"k": "15", "fi": "form-1"}),
+    ([["trackFormInstall", "form-1"]], {"k": "16", "fi": "form-1"}),
+    ([["trackFormVisible", "form-1"]], {"k": "17", "fi": "form-1"}),
+    ([["trackFormInteraction", "form-1"]], {"k": "18", "fi": "form-1"}),
+    ([["trackFormCompletion", "form-1"]], {"k": "19", "fi": "form-1"}),
+    ([["trackCtaView", "cta-9"]], {"k": "12", "aij": "cta-9"}),
+    ([["trackFeedbackView", "survey-2"]], {"k": "26", "si": "survey-2"}),
+    ([["trackApproveCookieConsent"]], {"k": "28"}),
+    ([["trackDeclineCookieConsent"]], {"k": "29"}),
+    ([["trackRevokeCookieConsent"]], {"k": "30"}),
+    ([["trackConversion", {"id": "conv-1", "value": 2.5}]], {"k": "3", "n": "conv-1", "m": "2.5"}),
+    ([["resetVisitorIdentity"], ["trackPageView"]], {"rv": "1"}),
+])
+def test_every_other_beacon_command(shim_page, entries, expect):
+    """The remaining commands of the README table, one beacon each (the last one pushed)."""
+    sent = push(shim_page, *entries)
+    assert sent, entries
+    last = sent[-1]
+    assert {k: last.params.get(k) for k in expect} == expect
+    assert [v for k, v in last.fields if k == "tc"][-1:] == ([expect["tc"]] if "tc" in expect else [])
+    assert shim_page.errors == []
+
+
+def test_limit_tracking_to_cookie_domains_on_a_foreign_host(shim_page):
+    """The page is on 127.0.0.1; with .example.com as the only cookie domain nothing goes."""
+    assert push(shim_page, ["addCookieDomain", ".example.com"],
+                ["setLimitTrackingToCookieDomains", True], ["trackPageView"]) == []
+
+
+def test_content_metadata_listener(shim_page):
+    shim_page.evaluate("""() => {
+        _hsq.push(['addContentMetadataListener', m => calls.push(['meta', m.contentGroupId])]);
+        _hsq.push(['setContentMetadata', {contentGroupId: 'g7'}]);
+    }""")
+    assert ["meta", "g7"] in shim_page.evaluate("window.calls")
