@@ -12,25 +12,24 @@ Needs `npm ci` in tests/types and tests/routers (./dev test runs both).
 """
 
 import re
-import shutil
 import subprocess
 
 import pytest
+
+import build
 
 from tests.conftest import ROOT
 
 TYPES = ROOT / "tests" / "types"
 ROUTERS = ROOT / "tests" / "routers"
 TSC = TYPES / "node_modules" / "typescript" / "bin" / "tsc"
-NODE = shutil.which("node")
+NODE = build.find_node()            # the system's, or the playwright wheel's
 BAD_FILES = sorted(path.name for path in (TYPES / "bad").glob("*.ts"))
 
 # `file(line,col): error TS1234: message`, then indented continuation lines.
 DIAGNOSTIC = re.compile(r"^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<code>TS\d+): (?P<message>.*)$")
 EXPECT = re.compile(r"^\s*// expect (?P<code>TS\d+): (?P<fragment>.+?)\s*$")
 
-pytestmark = pytest.mark.skipif(
-    NODE is None, reason="node is not installed: the TypeScript checks need Node.js (./dev test installs it)")
 
 
 def start_tsc(project, cwd):

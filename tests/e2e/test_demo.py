@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def running_collector():
     if not (DEFAULT_ROOT / "hsq-shim.js").is_file():
-        pytest.skip("static/hsq-shim.js is not built (python build.py)")
+        pytest.fail("static/hsq-shim.js is not built: run `python build.py` (./dev test does)")
     server = serve(DEFAULT_ROOT, "127.0.0.1", 0)
     yield server
     server.stop()

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 import pytest
 
 from shim.beacon import MAX_URL, MAX_VALUE
-from shim.codec import decode_query, split_url
+from shim.codec import decode_query
 from shim.collector import BeaconLog, serve
 from tests.conftest import ROOT
 from tests.e2e.support import capture_beacons, errors_of, wait_until_ready

@@ -16,10 +16,11 @@ Needs `npm ci --prefix tests/routers` (./dev test runs it).
 """
 
 import re
-import shutil
 import subprocess
 
 import pytest
+
+import build
 
 from tests.conftest import ROOT
 from tests.e2e.support import capture_beacons, errors_of, wait_until_ready
@@ -66,9 +67,7 @@ def build_inputs():
 
 @pytest.fixture(scope="session")
 def router_bundles():
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the router apps are bundled with esbuild in Node.js")
+    node = build.find_node()            # the system's, or the playwright wheel's
     if not (ROUTERS / "node_modules" / "esbuild").exists():
         pytest.fail("the router libraries are not installed: run `npm ci --prefix tests/routers` "
                     "(./dev test does)")
