@@ -359,7 +359,7 @@ def assemble(runtime_js, app_js):
 def ascii_escape(text):
     """Pure ASCII output, so the host page's charset cannot garble the bundle.
 
-    terser already emits ASCII (ascii_only); this covers --no-minify. \\uXXXX is valid in JS
+    terser already emits ASCII (ascii_only); this covers --no-minify. A \\u escape is valid in JS
     strings, regular expressions and identifiers, and harmless in comments."""
     if text.isascii():
         return text
