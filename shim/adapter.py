@@ -41,9 +41,6 @@ _to_string = window.Object.new().toString
 _is_array = window.Array.isArray
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
-_STATE_ONLY = {}
-for _name in STATE_ONLY:
-    _STATE_ONLY[_name] = True
 _native_encode = window.encodeURIComponent
 
 
@@ -502,7 +499,7 @@ class Starter:
             return UNDEFINED
 
     def run_one(self, entry):
-        if type(entry) is list and entry and type(entry[0]) is str and entry[0] in _STATE_ONLY:
+        if type(entry) is list and entry and type(entry[0]) is str and entry[0] in STATE_ONLY:
             env = self.env                  # not read by these commands (commands.STATE_ONLY)
         else:
             env = self.env = page_env(self.canonical)

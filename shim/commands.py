@@ -165,12 +165,16 @@ PRIVACY_SIGNATURES = {
 
 # Commands that only change the tracker's state and never read the page's facts (env):
 # the adapter need not read URL, title, referrer and clock for them (a push costs less).
-STATE_ONLY = ("setPath", "identify", "setContentType", "setCanonicalUrl", "setPageId",
+# A dict, not a tuple: the adapter tests membership on every push, and a dict lookup is
+# one step under Brython where a tuple is scanned item by item.
+STATE_ONLY = {}
+for _name in ("setPath", "identify", "setContentType", "setCanonicalUrl", "setPageId",
               "setContentMetadata", "setTargetedContentMetadata", "setPortalId",
               "setTrackingDomain", "setTrackingEnabled", "setLimitTrackingToCookieDomains",
               "addCookieDomain", "setCookiesToSubdomain", "enableSecureCookie",
               "refreshPageHandlers", "trackClick", "addPageIdListener",
-              "addContentTypeListener", "addContentMetadataListener")
+              "addContentTypeListener", "addContentMetadataListener"):
+    STATE_ONLY[_name] = True
 
 # Names HubSpot's own loader and prelude push. They mean nothing without HubSpot's
 # servers, so the shim accepts them without effect (and records that it did).

@@ -8,7 +8,7 @@ Rule 2: a navigation is tracked only when its key differs from the last page vie
 """
 
 
-def split_url(url):
+def path_and_fragment(url):
     """'https://h/p?q#f' -> ('/p?q', '#f'); no origin in the first part."""
     hash_at = url.find("#")
     fragment = url[hash_at:] if hash_at >= 0 else ""
@@ -35,7 +35,7 @@ def is_hash_route(fragment):
 
 def location_key(url):
     """The path HubSpot's setPath would take for this URL (Rule 1)."""
-    path, fragment = split_url(url)
+    path, fragment = path_and_fragment(url)
     if is_hash_route(fragment):
         # A hash router's route lives in the fragment: '/#/about', as HubSpot documents.
         return path + fragment
