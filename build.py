@@ -30,10 +30,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from buildtools import runtime as brython_runtime  # noqa: E402
 
-BROWSER_MODULES = ["shim", "shim.values", "shim.text", "shim.codec", "shim.commands", "shim.queue",
-                   "shim.effects", "shim.page", "shim.cookies", "shim.domain", "shim.visitor", "shim.consent", "shim.navigation",
-                   "shim.privacy",
-                   "shim.beacon", "shim.tracker", "shim.adapter"]
+BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "shim.core.codec",
+                   "shim.core.commands", "shim.core.queue", "shim.core.effects", "shim.core.page",
+                   "shim.core.cookies", "shim.core.domain", "shim.core.visitor", "shim.core.consent",
+                   "shim.core.navigation", "shim.core.privacy", "shim.core.beacon",
+                   "shim.core.tracker", "shim.adapter"]
 
 BOOT = "from shim.adapter import install\ninstall()\n"
 

@@ -1,6 +1,6 @@
 """The browser adapter: the only module that touches `browser` and `javascript`.
 
-It reads the page's facts into plain values, hands them to the core (shim.tracker),
+It reads the page's facts into plain values, hands them to the core (shim.core.tracker),
 carries out the effects the core returns, and gives the page's own `_hsq` Array its
 own `push`. No tracking decision lives here.
 
@@ -16,13 +16,13 @@ import javascript
 from browser import document, window
 
 from shim import __version__
-from shim.commands import STATE_ONLY, PageFunction, Unreadable
-from shim.cookies import parse_cookies
-from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
+from shim.core.commands import STATE_ONLY, PageFunction, Unreadable
+from shim.core.cookies import parse_cookies
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
-from shim.page import ClientInfo, PageEnv, url_has_debug_hash
-from shim.text import is_digits
-from shim.tracker import Tracker
+from shim.core.page import ClientInfo, PageEnv, url_has_debug_hash
+from shim.core.text import is_digits
+from shim.core.tracker import Tracker
 
 UNDEFINED = javascript.UNDEFINED
 NULL = javascript.NULL
@@ -103,7 +103,7 @@ def encode(text):
     try:
         return _native_encode(text)
     except Exception:
-        from shim.codec import encode_component
+        from shim.core.codec import encode_component
         return encode_component(text)
 
 

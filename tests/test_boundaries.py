@@ -1,6 +1,8 @@
-"""Architecture rules, enforced: the core is pure, one adapter talks to the browser."""
+"""Architecture rules, enforced by folder: shim/core is pure, shim/adapter.py is the one
+browser module, shim/testing and shim/collector are host tools the browser never gets."""
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,48 +10,56 @@ import pytest
 import build
 
 SHIM = Path(__file__).resolve().parent.parent / "shim"
-HOST_TOOLS = {"collector", "pytest_plugin", "tracking_assertions"}
-ADAPTER = "adapter"
-CORE = {p.stem for p in SHIM.glob("*.py")} - HOST_TOOLS - {ADAPTER, "__init__"}
+CORE = sorted(p.relative_to(SHIM).as_posix() for p in (SHIM / "core").glob("*.py"))
+HOST = sorted(p.relative_to(SHIM).as_posix() for folder in ("testing", "collector")
+              for p in (SHIM / folder).glob("*.py"))
+HOST_PACKAGES = ("shim.testing", "shim.collector", "shim.pytest_plugin", "shim.cli")
 
 
-def imported_roots(path):
-    roots = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            roots.add(node.module.split(".")[0])
-    return roots
-
-
-def imported_shim_modules(path):
+def imports(path):
+    """Every module an import statement in `path` names (absolute form)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module.startswith("shim."):
-            names.add(node.module.split(".")[1])
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path.name}: relative import"
+            names.add(node.module)
     return names
 
 
-@pytest.mark.parametrize("name", sorted(CORE | {"__init__"}))
-def test_core_imports_only_core(name):
-    path = SHIM / f"{name}.py"
-    assert imported_roots(path) <= {"shim"}
-    assert not imported_shim_modules(path) & (HOST_TOOLS | {ADAPTER})
+def module_name(rel):
+    name = "shim." + rel[:-3].replace("/", ".")
+    return name[:-len(".__init__")] if name.endswith(".__init__") else name
+
+
+@pytest.mark.parametrize("rel", CORE)
+def test_core_imports_only_the_core(rel):
+    assert {name for name in imports(SHIM / rel) if not name.startswith("shim.core")} == set()
+
+
+def test_the_package_root_imports_nothing():
+    assert imports(SHIM / "__init__.py") == set()
 
 
 def test_adapter_imports_only_the_browser_and_the_core():
-    path = SHIM / "adapter.py"
-    assert imported_roots(path) <= {"shim", "browser", "javascript"}
-    assert not imported_shim_modules(path) & HOST_TOOLS
+    outside = {name for name in imports(SHIM / "adapter.py")
+               if name.split(".")[0] not in ("browser", "javascript")
+               and not name.startswith("shim.core") and name != "shim"}
+    assert outside == set()
+
+
+@pytest.mark.parametrize("rel", HOST)
+def test_host_tools_never_import_the_adapter(rel):
+    assert "shim.adapter" not in imports(SHIM / rel)
 
 
 def test_build_ships_exactly_the_core_and_the_adapter():
-    shipped = {name.split(".")[1] if "." in name else "__init__" for name in build.BROWSER_MODULES}
-    assert shipped == CORE | {ADAPTER, "__init__"}
+    shipped = set(build.BROWSER_MODULES)
+    assert shipped == {"shim", "shim.adapter"} | {module_name(rel) for rel in CORE}
+    assert not [name for name in shipped if name.startswith(HOST_PACKAGES)]
 
 
 def test_the_core_runs_without_browser_modules():
-    import sys
-    import shim.tracker  # noqa: F401
+    import shim.core.tracker  # noqa: F401
     assert "browser" not in sys.modules and "javascript" not in sys.modules

@@ -1,6 +1,6 @@
 """Helpers for end-to-end tests: capture the shim's beacons without sending them."""
 
-from shim.codec import decode_query, split_url
+from shim.core.codec import decode_query, split_url
 
 BEACON_PATTERN = "**/__pt*.gif*"
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b")

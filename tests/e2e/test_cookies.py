@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from shim.domain import domain_hash
+from shim.core.domain import domain_hash
 from tests.e2e.support import capture_beacons, sync_beacons, wait_until_ready
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from shim.codec import encode_query
+from shim.core.codec import encode_query
 from shim.collector import DEFAULT_ROOT, serve
 from tests.e2e.support import errors_of
 

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from shim.tracking_assertions import HubSpotTracking
+from shim.testing.assertions import HubSpotTracking
 
 pytestmark = pytest.mark.e2e
 PAGES = "/tests/e2e/pages/"

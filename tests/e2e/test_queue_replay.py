@@ -9,7 +9,7 @@ and a local collector URL.
 
 import pytest
 
-from shim.codec import encode_query
+from shim.core.codec import encode_query
 from tests.conftest import ROOT
 from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
 

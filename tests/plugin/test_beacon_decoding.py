@@ -1,13 +1,13 @@
 """The plugin's beacon objects and partial matching, without a browser: beacon URLs
-built by the core (shim.beacon, shim.codec) read back into readable fields."""
+built by the core (shim.core.beacon, shim.core.codec) read back into readable fields."""
 
 import re
 
 import pytest
 
-from shim.beacon import identity_text
-from shim.codec import encode_query
-from shim.tracking_assertions import (BEACON_URL, HUBSPOT_HOST_URL, LOADER_URL, ROUTE_URL, Beacon,
+from shim.core.beacon import identity_text
+from shim.core.codec import encode_query
+from shim.testing.assertions import (BEACON_URL, HUBSPOT_HOST_URL, LOADER_URL, ROUTE_URL, Beacon,
                                       beacon_matches, consent_cookie_value, criteria_of,
                                       find_shim_js)
 

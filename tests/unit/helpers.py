@@ -1,9 +1,9 @@
 """Shared builders for the CPython core tests."""
 
-from shim.codec import decode_query, split_url
-from shim.effects import SendBeacon
-from shim.page import ClientInfo, PageEnv
-from shim.tracker import Tracker
+from shim.core.codec import decode_query, split_url
+from shim.core.effects import SendBeacon
+from shim.core.page import ClientInfo, PageEnv
+from shim.core.tracker import Tracker
 
 URL = "https://www.example.com/pricing?plan=pro"
 

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from shim.codec import encode_query
+from shim.core.codec import encode_query
 from shim.collector import PIXEL, BeaconLog, serve
 
 VIEW = [("k", "1"), ("a", "123"), ("po", "/pricing?plan=pro"),

@@ -1,9 +1,9 @@
-"""shim.commands.parse(): raw `_hsq` entries -> Command or Ignored, never an exception."""
+"""shim.core.commands.parse(): raw `_hsq` entries -> Command or Ignored, never an exception."""
 
 import pytest
 from hypothesis import given, strategies as st
 
-from shim.commands import FUNCTION, Command, Ignored, PageFunction, parse
+from shim.core.commands import FUNCTION, Command, Ignored, PageFunction, parse
 
 
 class TestParse:
@@ -59,6 +59,6 @@ def test_any_json_value_parses_without_raising(entry):
 
 
 def test_an_unreadable_entry_is_ignored_with_the_error():
-    from shim.commands import Unreadable
+    from shim.core.commands import Unreadable
     result = parse(Unreadable("getter threw"))
     assert type(result) is Ignored and result.reason == "could not be read: getter threw"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from shim.commands import PageFunction
-from shim.consent import (INITIAL, NOTHING, Consent, initial_consent, parse_preference, uniform)
-from shim.effects import CallListener, SetCookie
+from shim.core.commands import PageFunction
+from shim.core.consent import (INITIAL, NOTHING, Consent, initial_consent, parse_preference, uniform)
+from shim.core.effects import CallListener, SetCookie
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
 GRANTED = uniform(True)

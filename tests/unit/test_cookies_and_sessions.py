@@ -5,10 +5,10 @@ from email.utils import formatdate
 import pytest
 from hypothesis import given, strategies as st
 
-from shim.cookies import SESSION_MS, VISITOR_MS, cookie_header, http_date, parse_cookies
-from shim.domain import cookie_domain, domain_hash, extract_domain
-from shim.effects import SetCookie
-from shim.visitor import parse_hssc, parse_hstc, visitor_from_cookies
+from shim.core.cookies import SESSION_MS, VISITOR_MS, cookie_header, http_date, parse_cookies
+from shim.core.domain import cookie_domain, domain_hash, extract_domain
+from shim.core.effects import SetCookie
+from shim.core.visitor import parse_hssc, parse_hstc, visitor_from_cookies
 from tests.unit.helpers import counting_rand32, make_env, make_tracker, params, beacons
 
 NOW = 1_700_000_000_000

@@ -1,7 +1,7 @@
 """Tracker: events, page metadata, listeners, switches and resets (issue: full command set)."""
 
-from shim.commands import PageFunction
-from shim.effects import BindClick, CallListener, Ignore
+from shim.core.commands import PageFunction
+from shim.core.effects import BindClick, CallListener, Ignore
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
 
@@ -190,7 +190,7 @@ class TestLimits:
     recorded (README, Reliability)."""
 
     def test_long_identity_values_are_cut_and_recorded(self):
-        from shim.beacon import MAX_VALUE
+        from shim.core.beacon import MAX_VALUE
         tracker = loaded()
         effects = push(tracker, "identify", {"email": "a@b.co", "bio": "x" * 5000})
         assert ignored(effects) == [("identify", "values over 1000 characters are cut")]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from shim.effects import Ignore
-from shim.navigation import location_key, same_location
+from shim.core.effects import Ignore
+from shim.core.navigation import location_key, same_location
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
 ORIGIN = "https://www.example.com"

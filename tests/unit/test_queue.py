@@ -1,7 +1,7 @@
-"""shim.queue.passes(): HubSpot's load-time order for entries queued before load."""
+"""shim.core.queue.passes(): HubSpot's load-time order for entries queued before load."""
 
-from shim.commands import parse
-from shim.queue import passes
+from shim.core.commands import parse
+from shim.core.queue import passes
 
 
 def names(items):

@@ -1,9 +1,9 @@
-"""shim.tracker.Tracker: `_hsq` semantics, facts in, effects out."""
+"""shim.core.tracker.Tracker: `_hsq` semantics, facts in, effects out."""
 
 from hypothesis import given, settings, strategies as st
 
-from shim.commands import PageFunction
-from shim.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
+from shim.core.commands import PageFunction
+from shim.core.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
 from tests.unit.helpers import URL, beacons, make_env, make_tracker, params
 from tests.unit.test_commands import json_values
 
@@ -134,7 +134,7 @@ class TestStateOnlyCommands:
     never read `env` (here: env=None would raise if they did)."""
 
     def test_they_run_without_page_facts(self):
-        from shim.commands import PageFunction, STATE_ONLY
+        from shim.core.commands import PageFunction, STATE_ONLY
         args = {"setPath": ["/x"], "identify": [{"email": "a@b.co"}], "setContentType": ["t"],
                 "setCanonicalUrl": ["https://c/"], "setPageId": ["1"],
                 "setContentMetadata": [{"contentGroupId": 1}],

@@ -8,7 +8,7 @@ Rule 2: the automatic first page view is HubSpot's prelude entry
         entry of pass (d), after every setPath / identify the page queued.
 """
 
-from shim.commands import Command
+from shim.core.commands import Command
 
 CONFIG = ("setTrackingDomain", "setCookiesToSubdomain", "addCookieDomain", "enableSecureCookie")
 

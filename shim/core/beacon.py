@@ -10,7 +10,7 @@ Rule 3: when a key repeats (a legacy event object can carry any key), the first
         position wins and the later value replaces it, as JS object assignment does.
 """
 
-from shim.codec import encode_component, encode_query
+from shim.core.codec import encode_component, encode_query
 
 # Limits (documented in the README, "Reliability"): a text value of an identity, an
 # event property or a legacy event is cut to MAX_VALUE characters; a beacon whose URL is

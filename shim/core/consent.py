@@ -13,7 +13,7 @@ Rule 3: this module writes no cookie itself except deletions on revocation; the 
         reacts to changes (cookies, visitor reset) through `Tracker.consent_changed`.
 """
 
-from shim.values import Value
+from shim.core.values import Value
 
 PREFERENCE_COOKIE = "__hs_cookie_cat_pref"
 CATEGORY_NUMBERS = (("1", "analytics"), ("2", "advertisement"), ("3", "functionality"))

@@ -3,7 +3,7 @@
 `PageEnv` changes from call to call (url, title, clock); `ClientInfo` is read once.
 """
 
-from shim.values import Value
+from shim.core.values import Value
 
 
 class PageEnv(Value):

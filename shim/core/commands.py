@@ -8,8 +8,8 @@ Rule 2: arguments are normalised here (portal ids to digit strings, '' paths to 
 Rule 3: extra arguments are dropped, as HubSpot's methods drop them.
 """
 
-from shim.text import DIGITS, is_digits, only
-from shim.values import Value
+from shim.core.text import DIGITS, is_digits, only
+from shim.core.values import Value
 
 
 class Command(Value):

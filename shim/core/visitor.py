@@ -12,8 +12,8 @@ Rule 2: time and randomness are injected (`now_ms`, `rand32`).
 Rule 3: this runs once per page load; SPA views do not advance the session.
 """
 
-from shim.text import HEX_DIGITS, is_digits, is_hex32
-from shim.values import Value
+from shim.core.text import HEX_DIGITS, is_digits, is_hex32
+from shim.core.values import Value
 
 MAX_COOKIE_VALUE = 200
 MAX_SESSIONS = 1000000

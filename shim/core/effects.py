@@ -4,7 +4,7 @@ The core decides; the adapter (shim/adapter.py) carries these out, one small
 function per type.
 """
 
-from shim.values import Value
+from shim.core.values import Value
 
 
 class SendBeacon(Value):

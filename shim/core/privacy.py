@@ -9,10 +9,10 @@ Rule 3: banner-only configuration (geo-location, API base URL, banner settings..
         accepted and has no effect: there is no banner.
 """
 
-from shim.commands import PRIVACY_SIGNATURES, Command, Ignored, describe, parse
-from shim.consent import (BANNER_ONLY, NOTHING, REVOKED_COOKIES, consent_from_object,
+from shim.core.commands import PRIVACY_SIGNATURES, Command, Ignored, describe, parse
+from shim.core.consent import (BANNER_ONLY, NOTHING, REVOKED_COOKIES, consent_from_object,
                           initial_consent, listener_object, privacy_order)
-from shim.effects import CallListener, Log
+from shim.core.effects import CallListener, Log
 
 SIGNATURES = dict(PRIVACY_SIGNATURES)
 for _name in BANNER_ONLY:

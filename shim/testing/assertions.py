@@ -8,7 +8,7 @@ to a page or a browser context and then:
   - answer HubSpot's other hosts (banner, forms, ads pixel, chat, *.hubspot.com ...) with
     an empty 204, so nothing reaches HubSpot;
   - capture every beacon (any `.../__pt*.gif`) with a 1x1 GIF and decode it with the
-    same codec that built it in the browser (shim.codec).
+    same codec that built it in the browser (shim.core.codec).
 
 Rule 1: CPython host code, never shipped to the browser; it imports no Playwright (it
         only calls the page or context it is given), so importing it is cheap.
@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from shim.beacon import scalar_text
-from shim.codec import decode_query, split_url
+from shim.core.beacon import scalar_text
+from shim.core.codec import decode_query, split_url
 
 DEFAULT_TIMEOUT_MS = 5000
 DEFAULT_WINDOW_MS = 1000
@@ -71,9 +71,9 @@ def find_shim_js():
         candidates.append(files("shim.static") / "hsq-shim.js")
     except Exception:                       # not installed: a plain source checkout
         pass
-    here = Path(__file__).resolve().parent
-    candidates.append(here / "static" / "hsq-shim.js")          # wheel layout, by path
-    candidates.append(here.parent / "static" / "hsq-shim.js")   # the repository
+    package = Path(__file__).resolve().parent.parent           # shim/
+    candidates.append(package / "static" / "hsq-shim.js")       # wheel layout, by path
+    candidates.append(package.parent / "static" / "hsq-shim.js")  # the repository
     for candidate in candidates:
         try:
             if candidate.is_file():

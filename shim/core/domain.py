@@ -7,7 +7,7 @@ Rule 2: the cookie domain is the shortest configured domain that '.' + host ends
         with; none, or setCookiesToSubdomain(true), means host-only cookies ('').
 """
 
-from shim.text import DIGITS, only
+from shim.core.text import DIGITS, only
 
 DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz" + DIGITS + ".-"
 

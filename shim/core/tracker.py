@@ -12,21 +12,21 @@ Rule 3: each command is one method, found through METHODS; adding a command is a
         row in commands.SIGNATURES and a row there.
 """
 
-from shim.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
+from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
                          append_groups, beacon_url, cut, event_property_text, has_long_text,
                          merge_first_position, object_pairs, scalar_text)
-from shim.codec import encode_component
-from shim.commands import FUNCTION, Command, Ignored, describe, parse
-from shim.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
-from shim.domain import cookie_domain, domain_hash, hash_input, normalise_domain
-from shim.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
+from shim.core.codec import encode_component
+from shim.core.commands import FUNCTION, Command, Ignored, describe, parse
+from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
+from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
-from shim.consent import NO_BANNER
-from shim.navigation import location_key, same_location
-from shim.page import ClientInfo, hostname_of
-from shim.privacy import PrivacyQueue
-from shim.queue import passes
-from shim.visitor import fresh_visitor, visitor_from_cookies
+from shim.core.consent import NO_BANNER
+from shim.core.navigation import location_key, same_location
+from shim.core.page import ClientInfo, hostname_of
+from shim.core.privacy import PrivacyQueue
+from shim.core.queue import passes
+from shim.core.visitor import fresh_visitor, visitor_from_cookies
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
 # The duplicate guard looks this long after the automatic view: routers track their

@@ -28,9 +28,9 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from shim.codec import decode_query, split_url
+from shim.core.codec import decode_query, split_url
 
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "static"
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "static"
 MAX_BEACONS = 1000
 MAX_BODY = 64 * 1024                        # a beacon body bigger than this is not read
 BEACON_ENDPOINTS = ("/__ptq.gif", "/__ptbe.gif", "/__pto.gif")

@@ -1,0 +1,3 @@
+from shim.collector.server import main
+
+main()
