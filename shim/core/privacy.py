@@ -9,14 +9,12 @@ Rule 3: banner-only configuration (geo-location, API base URL, banner settings..
         accepted and has no effect: there is no banner.
 """
 
-from shim.core.commands import PRIVACY_SIGNATURES, Command, Ignored, describe, parse
-from shim.core.consent import (BANNER_ONLY, NOTHING, REVOKED_COOKIES, consent_from_object,
-                          initial_consent, listener_object, privacy_order)
+from shim.core.commands import (BANNER_ONLY, HSP, PRIVACY_PASSES, PRIVACY_SIGNATURES, Ignored,
+                                describe, parse)
+from shim.core.consent import (NOTHING, REVOKED_COOKIES, consent_from_object, initial_consent,
+                               listener_object)
 from shim.core.effects import CallListener, Log
-
-SIGNATURES = dict(PRIVACY_SIGNATURES)
-for _name in BANNER_ONLY:
-    SIGNATURES[_name] = ()
+from shim.core.queue import passes
 
 
 class PrivacyQueue:
@@ -39,19 +37,17 @@ class PrivacyQueue:
         effects = []
         self.change(initial_consent(self.policy, cookies, self.gpc), env, effects)
         parsed = []
-        names = []
         for i in range(len(entries)):
-            item = parse(entries[i], SIGNATURES)
-            parsed.append(item)
-            names.append(item.name if type(item) is Command else "")
-        ordered = privacy_order(parsed, names)
+            parsed.append(parse(entries[i], PRIVACY_SIGNATURES))
+        config, priority, rest = passes(parsed, PRIVACY_PASSES)
+        ordered = config + rest
         for i in range(len(ordered)):
             self.run(ordered[i], env, effects)
         return effects
 
     def push(self, entry, env):
         effects = []
-        result = self.run(parse(entry, SIGNATURES), env, effects)
+        result = self.run(parse(entry, PRIVACY_SIGNATURES), env, effects)
         return result, effects
 
     def run(self, item, env, effects):
@@ -117,10 +113,9 @@ class PrivacyQueue:
         self.change(NOTHING, env, effects)
 
 
-METHODS = {
-    "addPrivacyConsentListener": PrivacyQueue.add_consent_listener,
-    "addPrivacySettingsListener": PrivacyQueue.add_settings_listener,
-    "setHubSpotConsent": PrivacyQueue.set_consent,
-    "showBanner": PrivacyQueue.show_banner,
-    "revokeCookieConsent": PrivacyQueue.revoke,
-}
+# name -> PrivacyQueue method, from the rows of commands.HSP.
+METHODS = {}
+_names = list(HSP.keys())
+for _i in range(len(_names)):
+    if HSP[_names[_i]][2] is not None:
+        METHODS[_names[_i]] = getattr(PrivacyQueue, HSP[_names[_i]][2])

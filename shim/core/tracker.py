@@ -8,15 +8,15 @@ Rule 1: nothing here touches the browser, a clock or a random source: the page's
         facts come in `env`, randomness through the injected `rand32`.
 Rule 2: no entry can raise out of `load` or `push`: bad input becomes an Ignore
         effect with a reason, and so does every beacon the shim decides not to send.
-Rule 3: each command is one method, found through METHODS; adding a command is a
-        row in commands.SIGNATURES and a row there.
+Rule 3: each command is one method, named in its row of commands.HSQ; adding a
+        command is that row and the method.
 """
 
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
                          append_groups, beacon_url, cut, event_property_text, has_long_text,
                          merge_first_position, object_pairs, scalar_text)
 from shim.core.codec import encode_component
-from shim.core.commands import FUNCTION, Command, Ignored, describe, parse
+from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
 from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
 from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
@@ -516,40 +516,13 @@ def _simple(name):
     return run
 
 
-METHODS = {
-    "setPortalId": Tracker.set_portal_id,
-    "setTrackingDomain": Tracker.set_tracking_domain,
-    "addCookieDomain": Tracker.add_cookie_domain,
-    "setCookiesToSubdomain": Tracker.set_cookies_to_subdomain,
-    "enableSecureCookie": Tracker.enable_secure_cookie,
-    "setDebugMode": Tracker.set_debug_mode,
-    "setTrackingEnabled": Tracker.set_tracking_enabled,
-    "setLimitTrackingToCookieDomains": Tracker.set_limit_tracking,
-    "setPath": Tracker.set_path,
-    "setPageId": Tracker.set_page_id,
-    "setContentType": Tracker.set_content_type,
-    "setCanonicalUrl": Tracker.set_canonical_url,
-    "setContentMetadata": Tracker.set_content_metadata,
-    "setTargetedContentMetadata": Tracker.set_targeted_content,
-    "identify": Tracker.identify,
-    "addIdentityListener": Tracker.add_identity_listener,
-    "addCookieListener": Tracker.add_identity_listener,
-    "addUserTokenListener": Tracker.add_user_token_listener,
-    "addPageIdListener": Tracker.add_page_id_listener,
-    "addContentTypeListener": Tracker.add_content_type_listener,
-    "addContentMetadataListener": Tracker.add_content_metadata_listener,
-    "resetVisitor": Tracker.reset_visitor,
-    "resetVisitorIdentity": Tracker.reset_visitor,
-    "doNotTrack": Tracker.set_do_not_track,
-    "addPrivacyConsentListener": Tracker.add_privacy_consent_listener,
-    "revokeCookieConsent": Tracker.revoke_cookie_consent,
-    "trackPageView": Tracker.track_page_view,
-    "trackCustomBehavioralEvent": Tracker.track_custom_behavioral_event,
-    "trackEvent": Tracker.track_event,
-    "trackConversion": Tracker.track_event,
-    "trackClick": Tracker.track_click,
-    "refreshPageHandlers": Tracker.refresh_page_handlers,
-    FUNCTION: Tracker.call_function,
-}
-for _name in SIMPLE_BEACONS:
-    METHODS[_name] = _simple(_name)
+# name -> the Tracker method that runs it, from the rows of commands.HSQ (the one-shot
+# beacons share track_simple, which needs their name).
+METHODS = {FUNCTION: Tracker.call_function}
+_names = list(HSQ.keys())
+for _i in range(len(_names)):
+    _handler = HSQ[_names[_i]][4]
+    if _handler == "track_simple":
+        METHODS[_names[_i]] = _simple(_names[_i])
+    else:
+        METHODS[_names[_i]] = getattr(Tracker, _handler)

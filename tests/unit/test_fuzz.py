@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shim.core.beacon import MAX_URL, MAX_VALUE
 from shim.core.codec import decode_component, decode_query, encode_component, split_url
-from shim.core.commands import (INTERNAL, OPTIONAL, PRIVACY_SIGNATURES, SIGNATURES, Command, Ignored,
-                           PageFunction, describe, parse)
-from shim.core.consent import BANNER_ONLY, REVOKED_COOKIES
+from shim.core.commands import (BANNER_ONLY, INTERNAL, OPTIONAL, PRIVACY_SIGNATURES, SIGNATURES,
+                                Command, Ignored, PageFunction, describe, parse)
+from shim.core.consent import REVOKED_COOKIES
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
                           SetCookie)
 from tests.unit.helpers import make_env, make_tracker
