@@ -18,8 +18,8 @@ from browser import document, window
 from shim import __version__
 from shim.core.commands import STATE_ONLY, PageFunction, Unreadable
 from shim.core.cookies import parse_cookies
-from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
-                          SetCookie)
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
+                               SetCookie, Skip)
 from shim.core.page import ClientInfo, PageEnv, url_has_debug_hash
 from shim.core.text import is_digits
 from shim.core.tracker import Tracker
@@ -226,13 +226,13 @@ def debug_cookie_set():
 
 # -- effects --------------------------------------------------------------------
 
-class Runtime:
+class EffectRunner:
     """Carries out the core's effects and keeps the read-back record (D10)."""
 
     def __init__(self, record):
         self.record = record
         self.runners = {SendBeacon: self.send_beacon, SetCookie: self.set_cookie,
-                        Ignore: self.ignore, Log: self.log,
+                        Skip: self.skip, Log: self.log,
                         CallPageFunction: self.call_page_function,
                         CallListener: self.call_listener, BindClick: self.bind_click}
         self.bound = window.WeakMap.new()   # element -> JS array of bound selectors
@@ -276,7 +276,7 @@ class Runtime:
             if stored != effect.value and effect.value:
                 document.cookie = effect.fallback
 
-    def ignore(self, effect):
+    def skip(self, effect):
         if effect.kind == "duplicate":
             self.record.duplicates = self.record.duplicates + 1
         item = window.Object.new()
@@ -316,7 +316,7 @@ class Runtime:
         try:
             elements = document.querySelectorAll(effect.selector)
         except Exception:
-            self.ignore(Ignore("trackClick", "invalid CSS selector " + repr(effect.selector)))
+            self.skip(Skip("trackClick", "invalid CSS selector " + repr(effect.selector)))
             return
         for i in range(elements.length):
             element = elements[i]
@@ -335,7 +335,7 @@ class Runtime:
             array.shift()
 
     def note_error(self, where, error):
-        self.ignore(Ignore(where, "error: " + str(error)))
+        self.skip(Skip(where, "error: " + str(error)))
 
 
 KEEPALIVE = {"keepalive": True, "mode": "no-cors", "credentials": "include", "method": "GET"}
@@ -358,15 +358,15 @@ class ImageFallback:
 
 
 class ClickHandler:
-    def __init__(self, runtime, entry):
-        self.runtime = runtime
+    def __init__(self, runner, entry):
+        self.runner = runner
         self.entry = entry
 
     def handle(self, event=None):
         try:
-            self.runtime.push(self.entry)
+            self.runner.push(self.entry)
         except Exception as error:
-            self.runtime.note_error("click", error)
+            self.runner.note_error("click", error)
 
 
 def same_page(wanted, href):
@@ -411,7 +411,7 @@ def install():
         portal = portal_from_src(script.src)
     elif portal is not None:
         portal = str(int(portal.strip())) if is_digits(portal.strip(), 12) else None
-    runtime = Runtime(record)
+    runner = EffectRunner(record)
     tracker = Tracker(rand32, portal_id=portal,
                       collector=collector_base(attribute(script, "data-tracking-url")),
                       client=client_info(),
@@ -421,9 +421,9 @@ def install():
                       gpc=attribute(script, "data-honor-gpc") is not None and gpc_signal(),
                       duplicate_guard=config_flag(script, "data-duplicate-guard", "duplicateGuard",
                                                   True))
-    starter = Starter(tracker, runtime, record)
+    starter = Starter(tracker, runner, record)
     starter.track_history = config_flag(script, "data-track-history", "trackHistory", False)
-    runtime.push = starter.run_one
+    runner.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
         # In a task of its own: the runtime's start-up and the first beacon stay short.
         window.setTimeout(starter.on_load, 0)
@@ -432,9 +432,9 @@ def install():
 
 
 class Starter:
-    def __init__(self, tracker, runtime, record):
+    def __init__(self, tracker, runner, record):
         self.tracker = tracker
-        self.runtime = runtime
+        self.runner = runner
         self.record = record
         self.canonical = ""
         self.env = None                     # the last PageEnv read
@@ -454,10 +454,10 @@ class Starter:
             entries = drain(queue)
             privacy_entries = drain(privacy)
             self.canonical = read_canonical()
-            self.runtime.run(self.tracker.load(entries, page_env(self.canonical),
+            self.runner.run(self.tracker.load(entries, page_env(self.canonical),
                                                document.cookie, privacy_entries))
         except Exception as error:
-            self.runtime.note_error("start", error)
+            self.runner.note_error("start", error)
         # Whatever happened above, later pushes run at once from now on.
         queue.push = self.push
         privacy.push = self.push_privacy
@@ -469,7 +469,7 @@ class Starter:
             for i in range(len(late)):
                 self.run_one(late[i])
         except Exception as error:
-            self.runtime.note_error("start", error)
+            self.runner.note_error("start", error)
         self.record.ready = True
 
     def push(self, *entries):
@@ -478,11 +478,11 @@ class Starter:
             if not entries:
                 return UNDEFINED
             for i in range(1, len(entries)):
-                self.runtime.run([Ignore("push argument " + str(i + 1),
+                self.runner.run([Skip("push argument " + str(i + 1),
                                          "push runs only its first argument, as HubSpot's does")])
             return to_js(self.run_one(read_entry(entries[0])))
         except Exception as error:
-            self.runtime.note_error("push", error)
+            self.runner.note_error("push", error)
             return UNDEFINED
 
     def push_privacy(self, *entries):
@@ -492,10 +492,10 @@ class Starter:
                 return UNDEFINED
             result, effects = self.tracker.push_privacy(read_entry(entries[0]),
                                                         page_env(self.canonical))
-            self.runtime.run(effects)
+            self.runner.run(effects)
             return to_js(result)
         except Exception as error:
-            self.runtime.note_error("_hsp push", error)
+            self.runner.note_error("_hsp push", error)
             return UNDEFINED
 
     def run_one(self, entry):
@@ -504,7 +504,7 @@ class Starter:
         else:
             env = self.env = page_env(self.canonical)
         result, effects = self.tracker.push(entry, env)
-        self.runtime.run(effects)
+        self.runner.run(effects)
         return result
 
 
@@ -540,7 +540,7 @@ class HistoryWatcher:
             else:
                 original(args[0] if args else NULL, "")
         except Exception as error:
-            self.starter.runtime.note_error("history", error)
+            self.starter.runner.note_error("history", error)
         self.changed()
 
     def changed(self, event=None):
@@ -553,9 +553,9 @@ class HistoryWatcher:
         self.pending = False
         try:
             starter = self.starter
-            starter.runtime.run(starter.tracker.navigated(page_env(starter.canonical)))
+            starter.runner.run(starter.tracker.navigated(page_env(starter.canonical)))
         except Exception as error:
-            self.starter.runtime.note_error("history", error)
+            self.starter.runner.note_error("history", error)
 
 
 def drain(queue):

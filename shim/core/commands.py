@@ -21,6 +21,8 @@ class Command(Value):
 
 
 class Ignored(Value):
+    """An entry that is not a valid command (the parse result); the tracker reports it
+    as an effects.Skip."""
     __slots__ = ("entry", "reason")
 
     def __init__(self, entry, reason):

@@ -53,7 +53,7 @@ class PrivacyQueue:
     def run(self, item, env, effects):
         tracker = self.tracker
         if type(item) is Ignored:
-            tracker._ignore("_hsp " + item.entry, item.reason, effects)
+            tracker._skip("_hsp " + item.entry, item.reason, effects)
             return False
         if tracker.debug:
             effects.append(Log("_hsp " + item.name + " " + describe(item.args)))
@@ -87,7 +87,7 @@ class PrivacyQueue:
     def set_consent(self, args, env, effects):
         consent = consent_from_object(args[0])
         if consent is None:
-            self.tracker._ignore("_hsp setHubSpotConsent", "expects {analytics, advertisement, "
+            self.tracker._skip("_hsp setHubSpotConsent", "expects {analytics, advertisement, "
                                  "functionality} as true/false", effects)
             return False
         self.change(consent, env, effects)

@@ -1,12 +1,12 @@
 """The tracker: HubSpot's `_hsq` semantics as a sans-IO state machine.
 
-Facts in, effects out. `load(entries, env, cookies)` runs what the page queued before
-the shim loaded, in HubSpot's four passes plus the automatic first page view;
-`push(entry, env)` runs one later command at once and returns (result, effects).
+Facts in, effects out. `load(entries, env, cookie_header_text, privacy_entries)` runs
+what the page queued before the shim loaded, in HubSpot's four passes plus the automatic
+first page view; `push(entry, env)` runs one later command at once and returns (result, effects).
 
 Rule 1: nothing here touches the browser, a clock or a random source: the page's
         facts come in `env`, randomness through the injected `rand32`.
-Rule 2: no entry can raise out of `load` or `push`: bad input becomes an Ignore
+Rule 2: no entry can raise out of `load` or `push`: bad input becomes a Skip
         effect with a reason, and so does every beacon the shim decides not to send.
 Rule 3: each command is one method, named in its row of commands.HSQ; adding a
         command is that row and the method.
@@ -19,8 +19,8 @@ from shim.core.codec import encode_component
 from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
 from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
 from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
-from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
-                          SetCookie)
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
+                               SetCookie, Skip)
 from shim.core.consent import NO_BANNER
 from shim.core.navigation import location_key, same_location
 from shim.core.page import ClientInfo, hostname_of
@@ -155,14 +155,14 @@ class Tracker:
 
     def _run(self, item, env, effects):
         if type(item) is Ignored:
-            self._ignore(item.entry, item.reason, effects)
+            self._skip(item.entry, item.reason, effects)
             return None
         if self.debug:
             effects.append(Log(item.name + " " + describe(item.args)))
         return METHODS[item.name](self, item.args, env, effects)
 
-    def _ignore(self, entry, reason, effects):
-        effects.append(Ignore(entry, reason))
+    def _skip(self, entry, reason, effects):
+        effects.append(Skip(entry, reason))
         if self.debug:
             effects.append(Log("ignored " + entry + ": " + reason))
 
@@ -183,7 +183,7 @@ class Tracker:
     def _send(self, name, endpoint, own_pairs, env, effects, merge=False):
         reason = self._blocked(env)
         if reason is not None:
-            self._ignore(name, "not sent: " + reason, effects)
+            self._skip(name, "not sent: " + reason, effects)
             return False
         self._ensure_visitor(env)
         fields = append_groups(own_pairs, self, env)
@@ -192,7 +192,7 @@ class Tracker:
         base = self.collector if self.collector else "https://" + self.tracking_host
         url = beacon_url(base, endpoint, fields, self.encode)
         if len(url) > MAX_URL:
-            self._ignore(name, "not sent: the beacon URL would be " + str(len(url))
+            self._skip(name, "not sent: the beacon URL would be " + str(len(url))
                          + " characters, over the limit of " + str(MAX_URL), effects)
             return False
         effects.append(SendBeacon(url, fields))
@@ -309,7 +309,7 @@ class Tracker:
 
     def add_cookie_domain(self, args, env, effects):
         if not self._add_cookie_domain(args[0]):
-            self._ignore("addCookieDomain", "not a domain: " + describe(args[0]), effects)
+            self._skip("addCookieDomain", "not a domain: " + describe(args[0]), effects)
 
     def set_cookies_to_subdomain(self, args, env, effects):
         self.to_subdomain = args[0]
@@ -365,7 +365,7 @@ class Tracker:
         if self.identity is None:
             self.identity = {}
         if has_long_text(args[0]):
-            self._ignore("identify", "values over " + str(MAX_VALUE) + " characters are cut",
+            self._skip("identify", "values over " + str(MAX_VALUE) + " characters are cut",
                          effects)
         self.identity.update(args[0])       # shallow merge: later keys win
 
@@ -424,7 +424,7 @@ class Tracker:
         if self.guard_armed:
             self.guard_armed = False
             if env.now_ms <= self.guard_until and same_location(key, self.last_view):
-                effects.append(Ignore("trackPageView", "duplicate of the automatic page view "
+                effects.append(Skip("trackPageView", "duplicate of the automatic page view "
                                       "for " + key + " (data-duplicate-guard=\"off\" sends it)",
                                       "duplicate"))
                 return
@@ -435,19 +435,19 @@ class Tracker:
         event = args[0]
         name = event["name"] if "name" in event else None
         if type(name) is not str or not name:
-            self._ignore("trackCustomBehavioralEvent", "the event needs a string name", effects)
+            self._skip("trackCustomBehavioralEvent", "the event needs a string name", effects)
             return
         pairs = [("n", cut(name))]
         properties = event["properties"] if "properties" in event else None
         if type(properties) is dict:
             if has_long_text(properties):
-                self._ignore("trackCustomBehavioralEvent", "property values over "
+                self._skip("trackCustomBehavioralEvent", "property values over "
                              + str(MAX_VALUE) + " characters are cut", effects)
             keys = list(properties.keys())
             for i in range(len(keys)):
                 pairs.append(("_" + cut(keys[i]), event_property_text(properties[keys[i]])))
         elif properties is not None:
-            self._ignore("trackCustomBehavioralEvent", "properties must be an object; sent "
+            self._skip("trackCustomBehavioralEvent", "properties must be an object; sent "
                          "without them", effects)
         self._send("trackCustomBehavioralEvent", EVENT_PATH, pairs, env, effects)
 
@@ -461,11 +461,11 @@ class Tracker:
             if len(args) > 1 and type(args[1]) is dict:
                 event.update(args[1])
         else:
-            self._ignore("trackEvent", "the event must be an id or an object with an id", effects)
+            self._skip("trackEvent", "the event must be an id or an object with an id", effects)
             return
         event_id = event["id"] if "id" in event else None
         if event_id is None or event_id == "":
-            self._ignore("trackEvent", "the event needs an id", effects)
+            self._skip("trackEvent", "the event needs an id", effects)
             return
         pairs = object_pairs(event)
         pairs.append(("k", "3"))
