@@ -17,11 +17,11 @@ from browser import document, window
 
 from shim import __version__
 from shim.core.commands import STATE_ONLY, PageFunction, Unreadable
+from shim.core.config import ATTRIBUTES, SWITCHES, is_tracking_src, read_config
 from shim.core.cookies import parse_cookies
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
                                SetCookie, Skip)
 from shim.core.page import ClientInfo, PageEnv, url_has_debug_hash
-from shim.core.text import is_digits
 from shim.core.tracker import Tracker
 
 UNDEFINED = javascript.UNDEFINED
@@ -30,7 +30,6 @@ RECORD_LIMIT = 500                          # read-back record: newest 500 items
 MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
 MAX_VALUES = 256                            # values read per entry: a cyclic object ends
-SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 
 # Never read a *method* off a shared prototype (window.Object.prototype.toString):
 # Brython caches bound JS methods in a map stored on the object it read them from, and
@@ -122,10 +121,7 @@ def own_script():
     scripts = document.querySelectorAll("script[src]")
     for i in range(scripts.length - 1, -1, -1):
         script = scripts[i]
-        src = script.src
-        if (script.hasAttribute("data-portal-id") or "hsq-shim" in src
-                or SCRIPT_HOSTS[0] in src or SCRIPT_HOSTS[1] in src
-                or portal_from_src(src) is not None):
+        if script.hasAttribute("data-portal-id") or is_tracking_src(script.src):
             return script
     return None
 
@@ -136,43 +132,26 @@ def attribute(script, name):
     return script.getAttribute(name)
 
 
-def config_flag(script, attribute_name, key, default):
-    """A switch from window.hsqShimConfig[key] (for pages that cannot change HubSpot's
-    embed tag, and for test tools), else from the data- attribute, else the default."""
+def script_attributes(script):
+    """The script's configuration attributes as strings (None when absent)."""
+    values = {}
+    for i in range(len(ATTRIBUTES)):
+        values[ATTRIBUTES[i]] = attribute(script, ATTRIBUTES[i])
+    return values
+
+
+def config_overrides():
+    """window.hsqShimConfig's switches (config.SWITCHES), as Python values."""
+    overrides = {}
     config = getattr(window, "hsqShimConfig", None)
-    if config is not None and config is not UNDEFINED and config is not NULL:
-        value = getattr(config, key, None)
+    if config is None or config is UNDEFINED or config is NULL:
+        return overrides
+    keys = list(SWITCHES.keys())
+    for i in range(len(keys)):
+        value = getattr(config, keys[i], None)
         if value is True or value is False:
-            return value
-    value = attribute(script, attribute_name)
-    if value is None:
-        return default
-    return value != "off" and value != "false"
-
-
-def portal_from_src(src):
-    """'https://js.hs-scripts.com/123.js?x' -> '123' (HubSpot's loader URL forms)."""
-    path = src.split("?")[0].split("#")[0]
-    name = path[path.rfind("/") + 1:]
-    if name.endswith(".js") and is_digits(name[:-3], 12):
-        return str(int(name[:-3]))
-    return None
-
-
-def collector_base(value):
-    """data-tracking-url: a full http(s) base URL, or a path on this page's origin
-    ('/collect'); anything else is refused."""
-    if value is None:
-        return None
-    value = value.strip().rstrip("/")
-    if value.startswith("/") and not value.startswith("//"):
-        value = window.location.origin + value
-    if not (value.startswith("http://") or value.startswith("https://")):
-        return None
-    rest = value[value.find("//") + 2:]
-    if not rest or " " in rest or '"' in rest or "?" in rest or "#" in rest:
-        return None
-    return value
+            overrides[keys[i]] = value
+    return overrides
 
 
 def read_referrer():
@@ -199,14 +178,6 @@ def client_info():
     return ClientInfo(str(screen.width) + "x" + str(screen.height),
                       str(screen.colorDepth) + "-bit", document.characterSet or "",
                       (window.navigator.language or "").lower())
-
-
-def cookie_domains(script):
-    """data-cookie-domain: one domain, or several separated by spaces or commas."""
-    value = attribute(script, "data-cookie-domain")
-    if not value:
-        return []
-    return [d for d in value.replace(",", " ").split(" ") if d]
 
 
 def gpc_signal():
@@ -406,23 +377,17 @@ def install():
     page_queue("_hsq")
     page_queue("_hsp")
     script = own_script()
-    portal = attribute(script, "data-portal-id")
-    if portal is None and script is not None:
-        portal = portal_from_src(script.src)
-    elif portal is not None:
-        portal = str(int(portal.strip())) if is_digits(portal.strip(), 12) else None
+    config = read_config(script.src if script is not None else None, script_attributes(script),
+                         window.location.origin, config_overrides())
     runner = EffectRunner(record)
-    tracker = Tracker(rand32, portal_id=portal,
-                      collector=collector_base(attribute(script, "data-tracking-url")),
+    tracker = Tracker(rand32, portal_id=config.portal_id, collector=config.collector,
                       client=client_info(),
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
-                      encode=encode, cookie_domains=cookie_domains(script),
-                      policy=(attribute(script, "data-consent-policy") or "NO_BANNER").strip().upper(),
-                      gpc=attribute(script, "data-honor-gpc") is not None and gpc_signal(),
-                      duplicate_guard=config_flag(script, "data-duplicate-guard", "duplicateGuard",
-                                                  True))
+                      encode=encode, cookie_domains=config.cookie_domains, policy=config.policy,
+                      gpc=config.honor_gpc and gpc_signal(),
+                      duplicate_guard=config.duplicate_guard)
     starter = Starter(tracker, runner, record)
-    starter.track_history = config_flag(script, "data-track-history", "trackHistory", False)
+    starter.track_history = config.track_history
     runner.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
         # In a task of its own: the runtime's start-up and the first beacon stay short.
