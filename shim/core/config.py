@@ -52,13 +52,12 @@ def read_config(src, attributes, origin, overrides=None):
     else:
         portal = portal_id(portal)
     policy = attributes["data-consent-policy"]
-    return Config(portal_id=portal,
-                  collector=collector_base(attributes["data-tracking-url"], origin),
-                  cookie_domains=cookie_domains(attributes["data-cookie-domain"]),
-                  policy=policy_name(policy),
-                  honor_gpc=attributes["data-honor-gpc"] is not None,
-                  duplicate_guard=switch(attributes, overrides, "duplicateGuard"),
-                  track_history=switch(attributes, overrides, "trackHistory"))
+    # Positional: keyword arguments here need runtime functions the bundle cuts.
+    return Config(portal, collector_base(attributes["data-tracking-url"], origin),
+                  cookie_domains(attributes["data-cookie-domain"]), policy_name(policy),
+                  attributes["data-honor-gpc"] is not None,
+                  switch(attributes, overrides, "duplicateGuard"),
+                  switch(attributes, overrides, "trackHistory"))
 
 
 def is_tracking_src(src):
