@@ -21,7 +21,7 @@ from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header,
 from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
                                SetCookie, Skip)
-from shim.core.consent import NO_BANNER
+from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.navigation import location_key, same_location
 from shim.core.page import ClientInfo, hostname_of
 from shim.core.privacy import PrivacyQueue
@@ -155,16 +155,19 @@ class Tracker:
 
     def _run(self, item, env, effects):
         if type(item) is Ignored:
-            self._skip(item.entry, item.reason, effects)
+            self.skip(item.entry, item.reason, effects)
             return None
         if self.debug:
             effects.append(Log(item.name + " " + describe(item.args)))
         return METHODS[item.name](self, item.args, env, effects)
 
-    def _skip(self, entry, reason, effects):
+    def skip(self, entry, reason, effects):
         effects.append(Skip(entry, reason))
         if self.debug:
             effects.append(Log("ignored " + entry + ": " + reason))
+
+    def is_debug(self):
+        return self.debug
 
     # -- beacons ---------------------------------------------------------------
 
@@ -183,7 +186,7 @@ class Tracker:
     def _send(self, name, endpoint, own_pairs, env, effects, merge=False):
         reason = self._blocked(env)
         if reason is not None:
-            self._skip(name, "not sent: " + reason, effects)
+            self.skip(name, "not sent: " + reason, effects)
             return False
         self._ensure_visitor(env)
         fields = append_groups(own_pairs, self, env)
@@ -192,7 +195,7 @@ class Tracker:
         base = self.collector if self.collector else "https://" + self.tracking_host
         url = beacon_url(base, endpoint, fields, self.encode)
         if len(url) > MAX_URL:
-            self._skip(name, "not sent: the beacon URL would be " + str(len(url))
+            self.skip(name, "not sent: the beacon URL would be " + str(len(url))
                          + " characters, over the limit of " + str(MAX_URL), effects)
             return False
         effects.append(SendBeacon(url, fields))
@@ -250,6 +253,14 @@ class Tracker:
                 self.delete_cookie(name, effects)
             self.cookies_saved = False
             self._new_visitor(env, effects)
+
+    def consent_revoked(self, env, effects):
+        """revokeCookieConsent, before consent is withdrawn: HubSpot's cookies deleted, k=30."""
+        for i in range(len(REVOKED_COOKIES)):
+            self.delete_cookie(REVOKED_COOKIES[i], effects)
+        self.cookies_saved = False
+        self.do_not_track = False
+        self.track_simple("trackRevokeCookieConsent", [], env, effects)
 
     def _new_visitor(self, env, effects):
         """A new token and session, identity cleared; later beacons carry rv=1."""
@@ -309,7 +320,7 @@ class Tracker:
 
     def add_cookie_domain(self, args, env, effects):
         if not self._add_cookie_domain(args[0]):
-            self._skip("addCookieDomain", "not a domain: " + describe(args[0]), effects)
+            self.skip("addCookieDomain", "not a domain: " + describe(args[0]), effects)
 
     def set_cookies_to_subdomain(self, args, env, effects):
         self.to_subdomain = args[0]
@@ -365,7 +376,7 @@ class Tracker:
         if self.identity is None:
             self.identity = {}
         if has_long_text(args[0]):
-            self._skip("identify", "values over " + str(MAX_VALUE) + " characters are cut",
+            self.skip("identify", "values over " + str(MAX_VALUE) + " characters are cut",
                          effects)
         self.identity.update(args[0])       # shallow merge: later keys win
 
@@ -435,19 +446,19 @@ class Tracker:
         event = args[0]
         name = event["name"] if "name" in event else None
         if type(name) is not str or not name:
-            self._skip("trackCustomBehavioralEvent", "the event needs a string name", effects)
+            self.skip("trackCustomBehavioralEvent", "the event needs a string name", effects)
             return
         pairs = [("n", cut(name))]
         properties = event["properties"] if "properties" in event else None
         if type(properties) is dict:
             if has_long_text(properties):
-                self._skip("trackCustomBehavioralEvent", "property values over "
+                self.skip("trackCustomBehavioralEvent", "property values over "
                              + str(MAX_VALUE) + " characters are cut", effects)
             keys = list(properties.keys())
             for i in range(len(keys)):
                 pairs.append(("_" + cut(keys[i]), event_property_text(properties[keys[i]])))
         elif properties is not None:
-            self._skip("trackCustomBehavioralEvent", "properties must be an object; sent "
+            self.skip("trackCustomBehavioralEvent", "properties must be an object; sent "
                          "without them", effects)
         self._send("trackCustomBehavioralEvent", EVENT_PATH, pairs, env, effects)
 
@@ -461,11 +472,11 @@ class Tracker:
             if len(args) > 1 and type(args[1]) is dict:
                 event.update(args[1])
         else:
-            self._skip("trackEvent", "the event must be an id or an object with an id", effects)
+            self.skip("trackEvent", "the event must be an id or an object with an id", effects)
             return
         event_id = event["id"] if "id" in event else None
         if event_id is None or event_id == "":
-            self._skip("trackEvent", "the event needs an id", effects)
+            self.skip("trackEvent", "the event needs an id", effects)
             return
         pairs = object_pairs(event)
         pairs.append(("k", "3"))
