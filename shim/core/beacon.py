@@ -8,6 +8,8 @@ Rule 2: `i` (identity) is the identify object serialised as 'k=v&k=v', which the
         query encoding then encodes again: HubSpot double-encodes it.
 Rule 3: when a key repeats (a legacy event object can carry any key), the first
         position wins and the later value replaces it, as JS object assignment does.
+Rule 4: the groups are built from explicit facts (page state, visitor, consent,
+        client), never from the tracker itself.
 """
 
 from shim.core.codec import encode_component, encode_query
@@ -105,48 +107,63 @@ def add(pairs, key, value):
         pairs.append((key, value))
 
 
-def append_groups(pairs, t, env):
-    """Append the client, page, user and privacy groups; `t` is the Tracker."""
-    client = t.client
+def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, consent_allowed,
+                  consent_bits, encode):
+    """Append the client, page, user and privacy groups: `page` is the PageState,
+    `visitor` the jar's Visitor, consent the tracker's mirror of the _hsp decision."""
     add(pairs, "sd", client.screen)
     add(pairs, "cd", client.color_depth)
     add(pairs, "cs", client.charset)
     add(pairs, "ln", client.language)
     pairs.append(("v", JS_VERSION))
-    pairs.append(("a", t.portal_id))
-    add(pairs, "pi", t.page_id)
-    add(pairs, "ct", t.content_type)
-    add(pairs, "ccu", t.canonical_url)
-    add(pairs, "po", t.path)
-    add(pairs, "rpo", t.previous_path)
-    if is_empty_text(t.canonical_url):
+    pairs.append(("a", portal_id))
+    add(pairs, "pi", page.page_id)
+    add(pairs, "ct", page.content_type)
+    add(pairs, "ccu", page.canonical_url)
+    add(pairs, "po", page.path)
+    add(pairs, "rpo", page.previous_path)
+    if is_empty_text(page.canonical_url):
         add(pairs, "rcu", env.canonical_url)
-    metadata = t.content_metadata
+    metadata = page.content_metadata
     if metadata:
         for i in range(len(METADATA_KEYS)):
             field, key = METADATA_KEYS[i]
             if field in metadata:
                 add(pairs, key, scalar_text(metadata[field]))
-    targeted = t.targeted_content
+    targeted = page.targeted_content
     for i in range(len(targeted)):
         pairs.append(("tc", targeted[i]))
     add(pairs, "r", env.referrer)
     add(pairs, "pu", env.url)
     add(pairs, "t", env.title)
     pairs.append(("cts", str(env.now_ms)))
-    if t.identity is not None:
-        pairs.append(("i", identity_text(t.identity, t.encode)))
-    if t.reset:
+    if page.identity is not None:
+        pairs.append(("i", identity_text(page.identity, encode)))
+    if page.reset:
         pairs.append(("rv", "1"))
-    pairs.append(("vi", t.visitor.utk))
-    pairs.append(("nc", "true" if t.visitor.is_new else "false"))
-    if t.cookies_saved:                 # u, b: only when those cookies exist
-        pairs.append(("u", t.visitor.hstc()))
-        pairs.append(("b", t.visitor.hssc()))
-    if not t.consent_allowed:
+    pairs.append(("vi", visitor.utk))
+    pairs.append(("nc", "true" if visitor.is_new else "false"))
+    if cookies_saved:                   # u, b: only when those cookies exist
+        pairs.append(("u", visitor.hstc()))
+        pairs.append(("b", visitor.hssc()))
+    if not consent_allowed:
         pairs.append(("ce", "false"))
-    pairs.append(("cc", str(t.consent_bits)))
+    pairs.append(("cc", str(consent_bits)))
     return pairs
+
+
+def suppression(do_not_track, tracking_enabled, limit_to_cookie_domains, cookie_domain,
+                portal_id):
+    """Why no beacon may be sent now, or None (spec §7 'Suppression')."""
+    if do_not_track:
+        return "doNotTrack is set (__hs_do_not_track=yes)"
+    if not tracking_enabled:
+        return "tracking is off (setTrackingEnabled(false))"
+    if limit_to_cookie_domains and not cookie_domain:
+        return "this host matches no cookie domain (setLimitTrackingToCookieDomains)"
+    if portal_id is None:
+        return "no portal id: add data-portal-id to the script tag or push ['setPortalId', id]"
+    return None
 
 
 def merge_first_position(pairs):

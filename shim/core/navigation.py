@@ -5,6 +5,8 @@ Rule 1: a location's key is its path and query, plus its fragment only when the
         a non-hash router ('#section-2') is not a page view, and a query-only change is.
 Rule 2: a navigation is tracked only when its key differs from the last page view's,
         so pushState + popstate, or replaceState to the same URL, never count twice.
+Rule 3: the duplicate guard drops one page view: the first after the automatic view,
+        within GUARD_MS, for the same location (a router tracking its initial route).
 """
 
 
@@ -53,3 +55,30 @@ def same_location(a, b):
 def fragment_of(key):
     at = key.find("#")
     return key[at:] if at >= 0 else ""
+
+
+# The guard looks this long after the automatic view: routers track their initial
+# route while the app mounts, right at load.
+GUARD_MS = 2000
+
+
+class DuplicateGuard:
+    """The last page view's key, and the guard (Rule 3): armed by the automatic view,
+    it drops the next view when it is for the same location, then disarms."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+        self.armed = False
+        self.until = 0
+        self.last_view = None               # the key of the last page view sent
+
+    def arm(self, now_ms):
+        self.armed = self.enabled and self.last_view is not None
+        self.until = now_ms + GUARD_MS
+
+    def drops(self, key, now_ms):
+        """True when this view is the router's copy of the automatic one."""
+        if not self.armed:
+            return False
+        self.armed = False
+        return now_ms <= self.until and same_location(key, self.last_view)

@@ -1,6 +1,8 @@
-"""Facts about the page, read by the adapter and passed into the core.
+"""Facts about the page, read by the adapter and passed into the core, and the page
+state the page's commands set.
 
-`PageEnv` changes from call to call (url, title, clock); `ClientInfo` is read once.
+`PageEnv` changes from call to call (url, title, clock); `ClientInfo` is read once;
+`PageState` is what setPath, identify, setContentType... set, sent with every beacon.
 """
 
 from shim.core.values import Value
@@ -27,6 +29,22 @@ class ClientInfo(Value):
         self.color_depth = color_depth
         self.charset = charset
         self.language = language
+
+
+class PageState:
+    """The page's own beacon fields (po rpo pi ct ccu cpi.. tc i rv); the tracker's
+    command handlers write them directly, beacon.append_groups reads them."""
+
+    def __init__(self):
+        self.path = None                    # set by setPath; None means "pu only"
+        self.previous_path = None
+        self.page_id = None
+        self.content_type = None
+        self.canonical_url = None
+        self.content_metadata = None
+        self.targeted_content = []
+        self.identity = None                # None until the first identify
+        self.reset = False                  # rv=1 after resetVisitor
 
 
 def url_has_debug_hash(url):

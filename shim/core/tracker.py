@@ -10,28 +10,30 @@ Rule 2: no entry can raise out of `load` or `push`: bad input becomes a Skip
         effect with a reason, and so does every beacon the shim decides not to send.
 Rule 3: each command is one method, named in its row of commands.HSQ; adding a
         command is that row and the method.
+Rule 4: the Tracker is the composition root; its state lives in small objects, each
+        with one concern: `page` (PageState: the page's beacon fields, written directly
+        by the handlers), `jar` (CookieJar: cookie domain, visitor, cookie effects),
+        `listeners` (Listeners: the page's identity/utk/page id/content listeners),
+        `guard` (DuplicateGuard: the last view and the duplicate guard). Beacons are
+        built from explicit facts (beacon.append_groups) and suppressed for the reasons
+        of beacon.suppression.
 """
 
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
                          append_groups, beacon_url, cut, event_property_text, has_long_text,
-                         merge_first_position, object_pairs, scalar_text)
+                         merge_first_position, object_pairs, scalar_text, suppression)
 from shim.core.codec import encode_component
 from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
-from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
-from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
-from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
-                               SetCookie, Skip)
+from shim.core.cookies import VISITOR_MS, parse_cookies
+from shim.core.effects import BindClick, CallListener, CallPageFunction, Log, SendBeacon, Skip
 from shim.core.consent import NO_BANNER, REVOKED_COOKIES
-from shim.core.navigation import location_key, same_location
-from shim.core.page import ClientInfo, hostname_of
+from shim.core.jar import VISITOR_COOKIES, CookieJar
+from shim.core.navigation import DuplicateGuard, location_key
+from shim.core.page import ClientInfo, PageState
 from shim.core.privacy import PrivacyQueue
 from shim.core.queue import passes
-from shim.core.visitor import fresh_visitor, visitor_from_cookies
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
-# The duplicate guard looks this long after the automatic view: routers track their
-# initial route while the app mounts, right at load.
-GUARD_MS = 2000
 ALL_CONSENT_BITS = 15           # necessary 1 + analytics 2 + advertisement 4 + functionality 8
 
 # Beacon kinds (`k`) of the one-shot trackers; their id goes to the key beside it.
@@ -42,6 +44,27 @@ SIMPLE_BEACONS = {
     "trackFeedbackView": ("26", "si"), "trackApproveCookieConsent": ("28", None),
     "trackDeclineCookieConsent": ("29", None), "trackRevokeCookieConsent": ("30", None),
 }
+
+
+class Listeners:
+    """The page's listeners by kind; each gets a CallListener effect per value."""
+
+    def __init__(self):
+        self.by_kind = {"identity": [], "utk": [], "page_id": [], "content_type": [],
+                        "metadata": []}
+
+    def listen(self, kind, function, args, effects):
+        """Register; call at once when a value exists (args is None when not)."""
+        self.by_kind[kind].append(function)
+        if args is not None:
+            effects.append(CallListener(function, args, kind))
+
+    def notify(self, kind, args, effects):
+        if args is None:
+            return
+        listeners = self.by_kind[kind]
+        for i in range(len(listeners)):
+            effects.append(CallListener(listeners[i], args, kind))
 
 
 class Tracker:
@@ -55,23 +78,10 @@ class Tracker:
         self.tracking_host = DEFAULT_TRACKING_HOST
         self.client = client if client is not None else ClientInfo()
         self.debug = debug
-        # Page state sent with every beacon.
-        self.path = None                    # set by setPath; None means "pu only"
-        self.previous_path = None
-        self.page_id = None
-        self.content_type = None
-        self.canonical_url = None
-        self.content_metadata = None
-        self.targeted_content = []
-        self.identity = None                # None until the first identify
-        self.reset = False                  # rv=1 after resetVisitor
-        # Visitor and cookies.
-        self.cookie_domains = []            # '.example.com' forms
-        self.to_subdomain = False
-        self.secure = False
-        self.domain = ""
-        self.visitor = None                 # set up once per page load (_set_up)
-        self.cookies_saved = False
+        self.page = PageState()             # sent with every beacon
+        self.jar = CookieJar(rand32)        # cookie domain, visitor, cookie effects
+        self.listeners = Listeners()
+        self.guard = DuplicateGuard(duplicate_guard)
         # Consent: the _hsp queue decides it (no banner: everything granted).
         self.consent_allowed = True
         self.consent_bits = ALL_CONSENT_BITS
@@ -81,19 +91,10 @@ class Tracker:
         self.tracking_enabled = True
         self.limit_to_cookie_domains = False
         self.clicks = []                    # BindClick effects, re-sent by refreshPageHandlers
-        # Single-page apps: the key of the last page view sent, and the duplicate guard:
-        # armed by the automatic view, it drops the next view if it is for the same
-        # location (a router tracking its initial route), then disarms.
-        self.last_view = None
-        self.duplicate_guard = duplicate_guard
-        self.guard_armed = False
-        self.guard_until = 0
-        self.listeners = {"identity": [], "utk": [], "page_id": [], "content_type": [],
-                          "metadata": []}
         self.loaded = False
         if cookie_domains:
             for i in range(len(cookie_domains)):
-                self._add_cookie_domain(cookie_domains[i])
+                self.jar.add_domain(cookie_domains[i])
 
     # -- entry points ---------------------------------------------------------
 
@@ -116,12 +117,11 @@ class Tracker:
         effects.extend(self.privacy.start(privacy_entries or [], env, cookies))
         self._run_all(priority, env, effects)
         self._run(AUTO_PAGE_VIEW, env, effects)
-        self.guard_armed = self.duplicate_guard and self.last_view is not None
-        self.guard_until = env.now_ms + GUARD_MS
+        self.guard.arm(env.now_ms)
         self._run_all(rest, env, effects)
         self.loaded = True
-        self._notify("identity", self._identity_args(), effects)
-        self._notify("utk", [self.visitor.utk], effects)
+        self.listeners.notify("identity", self._identity_args(), effects)
+        self.listeners.notify("utk", [self.jar.visitor.utk], effects)
         for i in range(len(self.clicks)):
             effects.append(self.clicks[i])
         return effects
@@ -137,7 +137,8 @@ class Tracker:
         when the location key changed since the last view (navigation.py)."""
         effects = []
         key = location_key(env.url)
-        if self.last_view is not None and key == self.last_view:
+        last_view = self.guard.last_view
+        if last_view is not None and key == last_view:
             return effects
         self._run(Command("setPath", [key]), env, effects)
         self._run(Command("trackPageView", []), env, effects)
@@ -171,25 +172,17 @@ class Tracker:
 
     # -- beacons ---------------------------------------------------------------
 
-    def _blocked(self, env):
-        """Why no beacon may be sent now, or None (spec §7 'Suppression')."""
-        if self.do_not_track:
-            return "doNotTrack is set (__hs_do_not_track=yes)"
-        if not self.tracking_enabled:
-            return "tracking is off (setTrackingEnabled(false))"
-        if self.limit_to_cookie_domains and not self.domain:
-            return "this host matches no cookie domain (setLimitTrackingToCookieDomains)"
-        if self.portal_id is None:
-            return "no portal id: add data-portal-id to the script tag or push ['setPortalId', id]"
-        return None
-
     def _send(self, name, endpoint, own_pairs, env, effects, merge=False):
-        reason = self._blocked(env)
+        jar = self.jar
+        reason = suppression(self.do_not_track, self.tracking_enabled,
+                             self.limit_to_cookie_domains, jar.domain, self.portal_id)
         if reason is not None:
             self.skip(name, "not sent: " + reason, effects)
             return False
-        self._ensure_visitor(env)
-        fields = append_groups(own_pairs, self, env)
+        jar.ensure_visitor(env)
+        fields = append_groups(own_pairs, env, self.client, self.portal_id, self.page,
+                               jar.visitor, jar.saved, self.consent_allowed, self.consent_bits,
+                               self.encode)
         if merge:
             fields = merge_first_position(fields)
         base = self.collector if self.collector else "https://" + self.tracking_host
@@ -203,112 +196,49 @@ class Tracker:
             effects.append(Log("beacon " + endpoint + " " + describe_fields(fields)))
         return True
 
-    # -- visitor and cookies (spec §5) -----------------------------------------
+    # -- visitor, cookies and consent (spec §5, §6.6) ----------------------------
 
     def _set_up(self, env, cookies, effects):
         """Pass (b): the visitor and session from the cookies, once per page load."""
-        host = hostname_of(env.url)
-        self.domain = cookie_domain(host, self.cookie_domains, self.to_subdomain)
-        self.visitor = visitor_from_cookies(cookies, env.now_ms, self.rand32,
-                                            domain_hash(hash_input(host, self.domain)))
-        if "hsfirstvisit" in cookies:
-            effects.append(self._cookie("hsfirstvisit", "", DELETED_MS))
+        self.jar.set_up(env, cookies, effects)
         if self.debug:
-            effects.append(self._cookie("hs_dbg", "1", None))
+            effects.append(self.jar.cookie("hs_dbg", "1", None))
         # The visitor cookies are written once consent allows (consent_changed).
-
-    def _save_cookies(self, env, effects):
-        visitor = self.visitor
-        now = env.now_ms
-        effects.append(self._cookie("__hstc", visitor.hstc(), now + VISITOR_MS))
-        effects.append(self._cookie("hubspotutk", visitor.utk, now + VISITOR_MS))
-        effects.append(self._cookie("__hssc", visitor.hssc(), now + SESSION_MS))
-        effects.append(self._cookie("__hssrc", "1", None))
-        self.cookies_saved = True
-
-    def _cookie(self, name, value, expires_ms):
-        header = cookie_header(name, value, expires_ms, self.domain, self.secure)
-        fallback = None
-        if self.domain:
-            fallback = cookie_header(name, value, expires_ms, "", self.secure)
-        return SetCookie(name, value, header, fallback)
-
-    def delete_cookie(self, name, effects):
-        """Expire a cookie on the cookie domain and host-only, wherever it was written."""
-        if self.domain:
-            effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, self.domain)))
-        effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, "")))
 
     def consent_changed(self, old, new, env, effects):
         """HubSpot's tracker-side consent listener (spec §6.6)."""
         self.consent_allowed = new.allowed
         self.consent_bits = new.bits()
-        if self.visitor is None:
+        if self.jar.visitor is None:
             return
         if new.analytics_allowed() and not old.analytics_allowed():
             if not self.do_not_track:
-                self._save_cookies(env, effects)
+                self.jar.save(env, effects)
         elif old.analytics_allowed() and not new.analytics_allowed():
-            for name in ("__hstc", "hubspotutk", "__hssc", "__hssrc"):
-                self.delete_cookie(name, effects)
-            self.cookies_saved = False
+            self.jar.forget(VISITOR_COOKIES, effects)
             self._new_visitor(env, effects)
 
     def consent_revoked(self, env, effects):
         """revokeCookieConsent, before consent is withdrawn: HubSpot's cookies deleted, k=30."""
-        for i in range(len(REVOKED_COOKIES)):
-            self.delete_cookie(REVOKED_COOKIES[i], effects)
-        self.cookies_saved = False
+        self.jar.forget(REVOKED_COOKIES, effects)
         self.do_not_track = False
         self.track_simple("trackRevokeCookieConsent", [], env, effects)
 
     def _new_visitor(self, env, effects):
         """A new token and session, identity cleared; later beacons carry rv=1."""
-        host = hostname_of(env.url)
-        self.visitor = fresh_visitor(self.rand32, env.now_ms,
-                                     domain_hash(hash_input(host, self.domain)))
-        self.identity = None
-        self.reset = True
-        self._notify("utk", [self.visitor.utk], effects)
-        self._notify("identity", self._identity_args(), effects)
-
-    def _add_cookie_domain(self, domain):
-        domain = normalise_domain(domain)
-        if domain is not None and domain not in self.cookie_domains:
-            self.cookie_domains.append(domain)
-            return True
-        return False
-
-    def _ensure_visitor(self, env):
-        # push() before load() (tests, or a page that never fired load): an in-memory visitor.
-        if self.visitor is None:
-            self.visitor = fresh_visitor(self.rand32, env.now_ms,
-                                         domain_hash(hash_input(hostname_of(env.url), "")))
-
-    def _hstc(self):
-        return self.visitor.hstc() if self.visitor is not None else ""
-
-    # -- listeners -------------------------------------------------------------
-
-    def _listen(self, kind, function, args, effects):
-        """Register; call at once when a value exists (args is None when not)."""
-        self.listeners[kind].append(function)
-        if args is not None:
-            effects.append(CallListener(function, args, kind))
-
-    def _notify(self, kind, args, effects):
-        if args is None:
-            return
-        listeners = self.listeners[kind]
-        for i in range(len(listeners)):
-            effects.append(CallListener(listeners[i], args, kind))
+        self.jar.renew(env)
+        self.page.identity = None
+        self.page.reset = True
+        self.listeners.notify("utk", [self.jar.visitor.utk], effects)
+        self.listeners.notify("identity", self._identity_args(), effects)
 
     def _identity_args(self):
         # (hstc, hssc, hsfp): the cross-domain parameters. The shim computes no browser
         # fingerprint, so hsfp is ''.
-        if self.visitor is None or not self.loaded:
+        visitor = self.jar.visitor
+        if visitor is None or not self.loaded:
             return None
-        return [self.visitor.hstc(), self.visitor.hssc(), ""]
+        return [visitor.hstc(), visitor.hssc(), ""]
 
     # -- commands: configuration -----------------------------------------------
 
@@ -319,19 +249,19 @@ class Tracker:
         self.tracking_host = args[0]
 
     def add_cookie_domain(self, args, env, effects):
-        if not self._add_cookie_domain(args[0]):
+        if not self.jar.add_domain(args[0]):
             self.skip("addCookieDomain", "not a domain: " + describe(args[0]), effects)
 
     def set_cookies_to_subdomain(self, args, env, effects):
-        self.to_subdomain = args[0]
+        self.jar.to_subdomain = args[0]
 
     def enable_secure_cookie(self, args, env, effects):
-        self.secure = True
+        self.jar.secure = True
 
     def set_debug_mode(self, args, env, effects):
         self.debug = args[0]
         if self.debug and self.loaded:
-            effects.append(self._cookie("hs_dbg", "1", None))
+            effects.append(self.jar.cookie("hs_dbg", "1", None))
 
     def set_tracking_enabled(self, args, env, effects):
         self.tracking_enabled = args[0]
@@ -342,24 +272,27 @@ class Tracker:
     # -- commands: page state ----------------------------------------------------
 
     def set_path(self, args, env, effects):
-        self.previous_path = self.path
-        self.path = args[0]
-        self.refresh_page_handlers(args, env, effects)
+        page = self.page
+        page.previous_path = page.path
+        page.path = args[0]
+        if self.loaded:
+            for i in range(len(self.clicks)):
+                effects.append(self.clicks[i])
 
     def set_page_id(self, args, env, effects):
-        self.page_id = args[0]
-        self._notify("page_id", [args[0]], effects)
+        self.page.page_id = args[0]
+        self.listeners.notify("page_id", [args[0]], effects)
 
     def set_content_type(self, args, env, effects):
-        self.content_type = args[0]
-        self._notify("content_type", [args[0]], effects)
+        self.page.content_type = args[0]
+        self.listeners.notify("content_type", [args[0]], effects)
 
     def set_canonical_url(self, args, env, effects):
-        self.canonical_url = args[0]
+        self.page.canonical_url = args[0]
 
     def set_content_metadata(self, args, env, effects):
-        self.content_metadata = args[0]
-        self._notify("metadata", [args[0]], effects)
+        self.page.content_metadata = args[0]
+        self.listeners.notify("metadata", [args[0]], effects)
 
     def set_targeted_content(self, args, env, effects):
         """[[a, b, c], ...] -> tc=a-b-c, first five triples, as HubSpot."""
@@ -370,45 +303,49 @@ class Tracker:
             if type(item) is list and len(item) == 3:
                 out.append(scalar_text(item[0]) + "-" + scalar_text(item[1]) + "-"
                            + scalar_text(item[2]))
-        self.targeted_content = out
+        self.page.targeted_content = out
 
     def identify(self, args, env, effects):
-        if self.identity is None:
-            self.identity = {}
+        page = self.page
+        if page.identity is None:
+            page.identity = {}
         if has_long_text(args[0]):
             self.skip("identify", "values over " + str(MAX_VALUE) + " characters are cut",
                          effects)
-        self.identity.update(args[0])       # shallow merge: later keys win
+        page.identity.update(args[0])       # shallow merge: later keys win
 
     # -- commands: listeners -----------------------------------------------------
 
     def add_identity_listener(self, args, env, effects):
-        self._listen("identity", args[0], self._identity_args(), effects)
+        self.listeners.listen("identity", args[0], self._identity_args(), effects)
 
     def add_user_token_listener(self, args, env, effects):
         # Before load, the set-up at the end of load calls it (once).
-        utk = [self.visitor.utk] if self.loaded else None
-        self._listen("utk", args[0], utk, effects)
+        utk = [self.jar.visitor.utk] if self.loaded else None
+        self.listeners.listen("utk", args[0], utk, effects)
 
     def add_page_id_listener(self, args, env, effects):
-        self._listen("page_id", args[0], [self.page_id] if self.page_id else None, effects)
+        page_id = self.page.page_id
+        self.listeners.listen("page_id", args[0], [page_id] if page_id else None, effects)
 
     def add_content_type_listener(self, args, env, effects):
-        value = [self.content_type] if self.content_type else None
-        self._listen("content_type", args[0], value, effects)
+        content_type = self.page.content_type
+        value = [content_type] if content_type else None
+        self.listeners.listen("content_type", args[0], value, effects)
 
     def add_content_metadata_listener(self, args, env, effects):
-        value = [self.content_metadata] if self.content_metadata else None
-        self._listen("metadata", args[0], value, effects)
+        metadata = self.page.content_metadata
+        value = [metadata] if metadata else None
+        self.listeners.listen("metadata", args[0], value, effects)
 
     # -- commands: visitor -------------------------------------------------------
 
     def reset_visitor(self, args, env, effects):
         """A new visitor token and session; identity cleared; later beacons carry rv=1."""
-        saved = self.cookies_saved
+        saved = self.jar.saved
         self._new_visitor(env, effects)
         if saved:
-            self._save_cookies(env, effects)
+            self.jar.save(env, effects)
 
     # -- commands: privacy -------------------------------------------------------
 
@@ -416,10 +353,10 @@ class Tracker:
         """No argument, false, {track: false}...: opt out. Only {track: true} opts back in."""
         arg = args[0]
         if type(arg) is dict and "track" in arg and arg["track"] is True:
-            self.delete_cookie("__hs_do_not_track", effects)
+            self.jar.delete("__hs_do_not_track", effects)
             self.do_not_track = False
         else:
-            effects.append(self._cookie("__hs_do_not_track", "yes", env.now_ms + VISITOR_MS))
+            effects.append(self.jar.cookie("__hs_do_not_track", "yes", env.now_ms + VISITOR_MS))
             self.do_not_track = True
 
     def add_privacy_consent_listener(self, args, env, effects):
@@ -431,16 +368,15 @@ class Tracker:
     # -- commands: beacons -------------------------------------------------------
 
     def track_page_view(self, args, env, effects):
-        key = self.path if self.path is not None else location_key(env.url)
-        if self.guard_armed:
-            self.guard_armed = False
-            if env.now_ms <= self.guard_until and same_location(key, self.last_view):
-                effects.append(Skip("trackPageView", "duplicate of the automatic page view "
-                                      "for " + key + " (data-duplicate-guard=\"off\" sends it)",
-                                      "duplicate"))
-                return
+        path = self.page.path
+        key = path if path is not None else location_key(env.url)
+        if self.guard.drops(key, env.now_ms):
+            effects.append(Skip("trackPageView", "duplicate of the automatic page view "
+                                  "for " + key + " (data-duplicate-guard=\"off\" sends it)",
+                                  "duplicate"))
+            return
         if self._send("trackPageView", PAGE_VIEW_PATH, [("k", "1")], env, effects):
-            self.last_view = key
+            self.guard.last_view = key
 
     def track_custom_behavioral_event(self, args, env, effects):
         event = args[0]
@@ -511,7 +447,7 @@ class Tracker:
                 effects.append(self.clicks[i])
 
     def call_function(self, args, env, effects):
-        effects.append(CallPageFunction(args[0], self._hstc()))
+        effects.append(CallPageFunction(args[0], self.jar.hstc()))
 
 
 def describe_fields(fields):

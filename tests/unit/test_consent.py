@@ -89,7 +89,7 @@ class TestTrackerReaction:
 
     def test_withdrawal_deletes_cookies_resets_the_visitor_and_clears_identity(self):
         tracker, _ = loaded(entries=[["identify", {"email": "a@b.co"}]])
-        before = tracker.visitor.utk
+        before = tracker.jar.visitor.utk
         _, effects = tracker.push_privacy(["setHubSpotConsent", {"analytics": False}], make_env())
         assert sorted(set(cookie_names(effects, deleted=True))) == [
             "__hssc", "__hssrc", "__hstc", "hubspotutk"]

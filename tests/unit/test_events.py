@@ -98,7 +98,7 @@ class TestListeners:
         calls = [e for e in effects if type(e) is CallListener]
         assert len(calls) == 1 and calls[0].function is fn
         hstc, hssc, hsfp = calls[0].args
-        assert hstc.split(".")[1] == tracker.visitor.utk and hssc.endswith("." + hstc.split(".")[4])
+        assert hstc.split(".")[1] == tracker.jar.visitor.utk and hssc.endswith("." + hstc.split(".")[4])
 
     def test_listeners_registered_after_load_run_at_once_when_a_value_exists(self):
         tracker = loaded()
@@ -113,7 +113,7 @@ class TestListeners:
         fn = object()
         [first] = push(tracker, "addUserTokenListener", PageFunction(fn))
         calls = [e for e in push(tracker, "resetVisitor") if type(e) is CallListener]
-        assert calls[0].args != first.args and calls[0].args == [tracker.visitor.utk]
+        assert calls[0].args != first.args and calls[0].args == [tracker.jar.visitor.utk]
 
     def test_a_listener_argument_that_is_not_a_function_is_ignored(self):
         assert ignored(push(loaded(), "addIdentityListener", "nope"))[0][1] == (
@@ -124,7 +124,7 @@ class TestResetVisitor:
     def test_new_token_identity_cleared_and_rv1(self):
         tracker = loaded()
         push(tracker, "identify", {"email": "a@b.co"})
-        before = tracker.visitor.utk
+        before = tracker.jar.visitor.utk
         push(tracker, "resetVisitor")
         [beacon] = beacons(push(tracker, "trackPageView"))
         got = params(beacon)
