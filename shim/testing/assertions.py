@@ -27,14 +27,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from shim.core.beacon import scalar_text
+from shim.core.beacon import CLICK_PATH, ERROR_PATH, EVENT_PATH, KINDS, scalar_text
 from shim.core.codec import decode_query, split_url
+from shim.core.consent import CATEGORY_NUMBERS, CONSENT_BITS, PREFERENCE_COOKIE
+from shim.core.cookies import DO_NOT_TRACK_COOKIE, VISITOR_MS
 
 DEFAULT_TIMEOUT_MS = 5000
 DEFAULT_WINDOW_MS = 1000
 POLL_MS = 50
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b")
-COOKIE_DAYS = 180
 
 # HubSpot's loader and analytics file: their file name is the portal id.
 LOADER_URL = re.compile(
@@ -53,14 +54,8 @@ ROUTE_URL = re.compile("(?:" + HUBSPOT_HOST_URL.pattern + ")|(?:" + BEACON_URL.p
                        re.IGNORECASE)
 # What HubSpot's portal prelude pushes for EU portals (spec §1): their beacons go to the EU host.
 REGION_TRACKING_HOSTS = {"eu1": "track-eu1.hubspot.com"}
-
-KINDS = {"1": "page view", "3": "legacy event", "12": "cta view", "14": "email pixel",
-         "15": "form view", "16": "form install", "17": "form visible",
-         "18": "form interaction", "19": "form completion", "26": "feedback survey view",
-         "28": "consent approve", "29": "consent decline", "30": "consent revoke"}
-ENDPOINT_KINDS = {"/__ptbe.gif": "custom event", "/__pto.gif": "error", "/__ptc.gif": "click"}
-EVENT_KINDS = ("custom event", "legacy event")
-CONSENT_BITS = (("necessary", 1), ("analytics", 2), ("advertisement", 4), ("functionality", 8))
+ENDPOINT_KINDS = {EVENT_PATH: "custom event", ERROR_PATH: "error", CLICK_PATH: "click"}
+EVENT_KINDS = (ENDPOINT_KINDS[EVENT_PATH], KINDS["3"])          # custom and legacy events
 
 
 def find_shim_js():
@@ -289,8 +284,9 @@ class kind_is:
 
 def consent_cookie_value(analytics, advertisement, functionality):
     """HubSpot's banner format (spec §5): 1 analytics, 2 advertisement, 3 functionality."""
-    flags = [bool(analytics), bool(advertisement), bool(functionality)]
-    return "_".join("%d:%s" % (i + 1, "true" if flag else "false") for i, flag in enumerate(flags))
+    flags = (analytics, advertisement, functionality)
+    return "_".join("%s:%s" % (number, "true" if flag else "false")
+                    for (number, _), flag in zip(CATEGORY_NUMBERS, flags))
 
 
 _sequence = itertools.count(1)
@@ -308,7 +304,7 @@ def cookie_init_script(name, value):
             "  sessionStorage.setItem(mark, String(seq));\n"
             "} catch (e) {} })();"
             % (next(_sequence), json.dumps(mark), json.dumps(name + "=" + value),
-               COOKIE_DAYS * 86400))
+               VISITOR_MS // 1000))
 
 
 def gpc_init_script(enabled):
@@ -461,7 +457,7 @@ class _TrackingCore:
         return sorted({u for u in urls if u})
 
     def _cookie_entries(self, name, value, url):
-        expires = time.time() + COOKIE_DAYS * 86400
+        expires = time.time() + VISITOR_MS / 1000
         return [{"name": name, "value": value, "url": u, "expires": expires, "sameSite": "Lax"}
                 for u in self._cookie_urls(url)]
 
@@ -572,12 +568,12 @@ class HubSpotTracking(_TrackingCore):
     def set_consent(self, analytics=True, advertisement=True, functionality=True, *, url=None):
         """Cookie `__hs_cookie_cat_pref` ('1:true_2:false_3:true'), as HubSpot's banner
         writes it after a visitor's choice. Set before page.goto()."""
-        self._set_cookie("__hs_cookie_cat_pref",
+        self._set_cookie(PREFERENCE_COOKIE,
                          consent_cookie_value(analytics, advertisement, functionality), url)
 
     def do_not_track(self, *, url=None):
         """Cookie `__hs_do_not_track=yes`: the visitor opted out (no beacon at all)."""
-        self._set_cookie("__hs_do_not_track", "yes", url)
+        self._set_cookie(DO_NOT_TRACK_COOKIE, "yes", url)
 
     def global_privacy_control(self, enabled=True):
         """`navigator.globalPrivacyControl` in every later document."""
@@ -703,11 +699,11 @@ class AsyncHubSpotTracking(_TrackingCore):
 
     async def set_consent(self, analytics=True, advertisement=True, functionality=True, *,
                           url=None):
-        await self._set_cookie("__hs_cookie_cat_pref",
+        await self._set_cookie(PREFERENCE_COOKIE,
                                consent_cookie_value(analytics, advertisement, functionality), url)
 
     async def do_not_track(self, *, url=None):
-        await self._set_cookie("__hs_do_not_track", "yes", url)
+        await self._set_cookie(DO_NOT_TRACK_COOKIE, "yes", url)
 
     async def global_privacy_control(self, enabled=True):
         await self._add_init_script(gpc_init_script(enabled))
