@@ -30,7 +30,7 @@ from pathlib import Path
 
 from shim.core.beacon import ENDPOINTS
 from shim.core.codec import decode_query, split_url
-from shim.testing.assertions import PIXEL
+from shim.testing.beacons import PIXEL
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "static"
 MAX_BEACONS = 1000

@@ -8,9 +8,10 @@ import pytest
 from shim.core.beacon import identity_text
 from shim.core.codec import encode_query
 from shim.core.consent import parse_preference
-from shim.testing.assertions import (BEACON_URL, HUBSPOT_HOST_URL, LOADER_URL, ROUTE_URL, Beacon,
-                                      beacon_matches, consent_cookie_value, criteria_of,
-                                      find_shim_js)
+from shim.testing.beacons import BEACON_URL, Beacon
+from shim.testing.matching import beacon_matches, criteria_of
+from shim.testing.routing import (HUBSPOT_HOST_URL, LOADER_URL, ROUTE_URL, consent_cookie_value,
+                                  find_shim_js)
 
 
 def url(endpoint, pairs, host="track.hubspot.com"):
