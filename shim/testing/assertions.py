@@ -34,6 +34,8 @@ POLL_MS = 50
 # The shim's own record of what it sent (D10).
 _RECORD_JS = ("() => (window.hsqShim && window.hsqShim.beacons) ? "
               "Array.from(window.hsqShim.beacons, b => String(b.url)) : null")
+_READY_RECORD_JS = ("() => (window.hsqShim && window.hsqShim.ready === true) ? "
+                    "Array.from(window.hsqShim.beacons, b => String(b.url)) : null")
 _IGNORED_JS = ("() => (window.hsqShim && window.hsqShim.ignored) ? "
                "Array.from(window.hsqShim.ignored, i => String(i.entry) + ': ' + i.reason) : null")
 
@@ -241,31 +243,38 @@ class _TrackingCore:
         return self._expect_count(0, criteria_of(**fields), within_ms, result=None)
 
     def _wait_for_sent(self, *, timeout=None):
-        """Wait until every beacon the shim sent in the open pages (its record,
-        window.hsqShim.beacons) has been captured; return `beacons`. For reading
-        `beacons` directly after an action, instead of expecting something."""
+        """Wait until the shim has started in the open pages and every beacon it sent
+        (its record, window.hsqShim.beacons) has been captured; return `beacons`. For
+        reading `beacons` directly after an action, instead of expecting something."""
         __tracebackhide__ = True
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout / 1000
         while True:
-            missing = []
+            missing, starting = [], []
             for page in self._open_pages():
                 try:
-                    record = yield Call(page.evaluate, _RECORD_JS)
-                except Exception:           # navigating, closed, no shim
+                    record = yield Call(page.evaluate, _READY_RECORD_JS)
+                except Exception:           # navigating or closed
+                    continue
+                if record is None:
+                    starting.append(page.url)
                     continue
                 self._reconcile(record)
-                missing.extend(url for url in record or () if not self._seen[url])
+                missing.extend(url for url in record if not self._seen[url])
             remaining = (deadline - time.monotonic()) * 1000
-            if not missing:
+            if not missing and not starting:
                 return self.beacons
             if remaining <= 0:
                 break
             yield Wait(min(POLL_MS, remaining))
         diagnostics = yield from self._diagnostics()
-        raise self._failure("The shim sent %d beacon(s) not captured within %d ms: %s"
-                            % (len(missing), timeout, ", ".join(sorted(set(missing)))),
-                            diagnostics)
+        if starting:
+            headline = ("The shim did not start within %d ms (window.hsqShim.ready) in %s."
+                        % (timeout, ", ".join(starting)))
+        else:
+            headline = ("The shim sent %d beacon(s) not captured within %d ms: %s"
+                        % (len(missing), timeout, ", ".join(sorted(set(missing)))))
+        raise self._failure(headline, diagnostics)
 
     # -- the waiting logic
     def _pause(self, ms):
