@@ -11,8 +11,9 @@ import build
 
 SHIM = Path(__file__).resolve().parent.parent / "shim"
 CORE = sorted(p.relative_to(SHIM).as_posix() for p in (SHIM / "core").glob("*.py"))
-HOST = sorted(p.relative_to(SHIM).as_posix() for folder in ("testing", "collector")
-              for p in (SHIM / folder).glob("*.py"))
+HOST = sorted([p.relative_to(SHIM).as_posix() for folder in ("testing", "collector")
+               for p in (SHIM / folder).glob("*.py")]
+              + [name for name in ("pytest_plugin.py", "cli.py") if (SHIM / name).exists()])
 HOST_PACKAGES = ("shim.testing", "shim.collector", "shim.pytest_plugin", "shim.cli")
 
 
@@ -50,8 +51,11 @@ def test_adapter_imports_only_the_browser_and_the_core():
 
 
 @pytest.mark.parametrize("rel", HOST)
-def test_host_tools_never_import_the_adapter(rel):
-    assert "shim.adapter" not in imports(SHIM / rel)
+def test_host_tools_never_import_the_adapter_or_browser_modules(rel):
+    """Host tools run under CPython: Brython's `browser` and `javascript` do not exist there."""
+    found = imports(SHIM / rel)
+    assert "shim.adapter" not in found
+    assert {name for name in found if name.split(".")[0] in ("browser", "javascript")} == set()
 
 
 def test_build_ships_exactly_the_core_and_the_adapter():

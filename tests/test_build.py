@@ -1,7 +1,8 @@
 """build.py and buildtools/: runtime patches, module order, determinism, --check.
 
-Fast and browser-free. Building needs Node and node_modules (`npm ci`); those tests build a
-tiny fixture package in tmp_path, never the real shim.
+Fast and browser-free. Building needs Node and node_modules (`npm ci`): without them those
+tests fail with build.py's own message. They build a tiny fixture package in tmp_path,
+never the real shim.
 """
 import ast
 import sys
@@ -27,10 +28,6 @@ FIXTURE = {
     ),
 }
 FIXTURE_MODULES = ["shim", "shim.values", "shim.adapter"]
-
-needs_node = pytest.mark.skipif(
-    not (ROOT / "node_modules" / "terser").is_dir(), reason="node_modules missing: run `npm ci`")
-
 
 def write_package(root, files):
     for rel, text in files.items():
@@ -62,7 +59,6 @@ class TestModuleList:
         assert build.BROWSER_MODULES[0] == "shim" and build.BROWSER_MODULES[-1] == "shim.adapter"
         assert callable(build.build) and callable(build.check)
 
-    @pytest.mark.skipif(not (ROOT / "shim" / "adapter.py").exists(), reason="shim not written yet")
     def test_real_list_respects_imports(self):
         """Every shim import is listed, before its importer."""
         build.load_sources(build.BROWSER_MODULES, build.SRC_ROOT)
@@ -169,13 +165,11 @@ class TestRuntimePatches:
         with pytest.raises(runtime.PatchError, match="brython.js"):
             runtime.trim("console.log(1)")
 
-    @needs_node
     def test_build_fails_on_altered_runtime(self, tmp_path, brython_js):
         write_package(tmp_path, FIXTURE)
         with pytest.raises(runtime.PatchError):
             build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=brython_js.replace(runtime.CHAIN_END, ""))
 
-    @needs_node
     def test_unknown_ast_to_js_function_fails(self, tmp_path, brython_js):
         """A new $B function in the code generator must be classified before shipping."""
         write_package(tmp_path, FIXTURE)
@@ -183,7 +177,6 @@ class TestRuntimePatches:
         with pytest.raises(build.BuildError, match="brand_new"):
             build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=altered, minify=False)
 
-    @needs_node
     def test_staging_refuses_a_declaration_shared_between_segments(self, tmp_path, brython_js):
         """Deferred runtime segments run as functions: a top-level name another segment uses
         would become local, so the build fails instead."""
@@ -192,7 +185,6 @@ class TestRuntimePatches:
         with pytest.raises(build.BuildError, match="declares hsq_shared"):
             build.build_bytes(FIXTURE_MODULES, tmp_path, runtime_text=altered, minify=False)
 
-    @needs_node
     def test_link_check_catches_missing_runtime_name(self, tmp_path, monkeypatch):
         """Dropping a run-time function the generated code uses fails the build."""
         keep, drop = runtime.EXTRACT["ast_to_js"]
@@ -204,7 +196,6 @@ class TestRuntimePatches:
         with pytest.raises(build.BuildError, match=r"link check.*\$B\.resolve_in_scopes"):
             build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False)
 
-    @needs_node
     def test_runtime_use_of_cut_function_fails(self, tmp_path, monkeypatch):
         """str.isdigit needs $B.in_unicode_category: cutting it fails the build."""
         keep, drop = runtime.EXTRACT["python_tokenizer"]
@@ -215,7 +206,6 @@ class TestRuntimePatches:
             build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False)
 
 
-@needs_node
 class TestBundle:
     """build.build() output"""
 
@@ -258,7 +248,6 @@ class TestBundle:
         assert not ok and "missing" in message
 
 
-@needs_node
 class TestCoverageCut:
     """--coverage instruments the runtime; cut-functions.json stubs functions no test ran"""
 

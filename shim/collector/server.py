@@ -28,15 +28,16 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from shim.core.beacon import ENDPOINTS
 from shim.core.codec import decode_query, split_url
+from shim.testing.beacons import PIXEL
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "static"
 MAX_BEACONS = 1000
 MAX_BODY = 64 * 1024                        # a beacon body bigger than this is not read
-BEACON_ENDPOINTS = ("/__ptq.gif", "/__ptbe.gif", "/__pto.gif")
+BEACON_ENDPOINTS = ENDPOINTS
 SPA_PAGE = "/spa.html"
 PAGE_CSP = "script-src 'self'"
-PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b")
 
 
 class BeaconLog:

@@ -23,6 +23,14 @@ MAX_URL = 8000
 DEFAULT_TRACKING_HOST = "track.hubspot.com"
 PAGE_VIEW_PATH = "/__ptq.gif"
 EVENT_PATH = "/__ptbe.gif"
+ERROR_PATH = "/__pto.gif"              # HubSpot reports its JS errors here; the shim does not
+CLICK_PATH = "/__ptc.gif"              # clicks and autocapture, per a third-party parser
+ENDPOINTS = (PAGE_VIEW_PATH, EVENT_PATH, ERROR_PATH)
+# Beacon kinds: `k` on PAGE_VIEW_PATH (spec §7). The tracker sends all but 14.
+KINDS = {"1": "page view", "3": "legacy event", "12": "cta view", "14": "email pixel",
+         "15": "form view", "16": "form install", "17": "form visible",
+         "18": "form interaction", "19": "form completion", "26": "feedback survey view",
+         "28": "consent approve", "29": "consent decline", "30": "consent revoke"}
 JS_VERSION = "1.1"
 
 # setContentMetadata field -> beacon key, in HubSpot's order.

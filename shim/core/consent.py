@@ -17,6 +17,8 @@ from shim.core.values import Value
 
 PREFERENCE_COOKIE = "__hs_cookie_cat_pref"
 CATEGORY_NUMBERS = (("1", "analytics"), ("2", "advertisement"), ("3", "functionality"))
+# Beacon `cc`: one bit per category (Consent.bits); 15 = all granted.
+CONSENT_BITS = (("necessary", 1), ("analytics", 2), ("advertisement", 4), ("functionality", 8))
 
 NO_BANNER = "NO_BANNER"
 # policy -> (consent read from the preference cookie when present, default without it)

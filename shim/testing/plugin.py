@@ -18,8 +18,9 @@ import inspect
 
 import pytest
 
-from shim.testing.assertions import (AsyncHubSpotTracking, Beacon, HubSpotTracking,
-                                      find_shim_js)
+from shim.testing.assertions import AsyncHubSpotTracking, HubSpotTracking
+from shim.testing.beacons import Beacon
+from shim.testing.routing import find_shim_js
 
 __all__ = ["AsyncHubSpotTracking", "Beacon", "HubSpotTracking", "hubspot", "hubspot_async"]
 

@@ -7,7 +7,7 @@ and the `hsqShim` read-back record.
 
 import pytest
 
-from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
+from tests.e2e.support import capture, errors_of, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 PAGE = "/tests/e2e/pages/commands.html"
@@ -15,7 +15,7 @@ PAGE = "/tests/e2e/pages/commands.html"
 
 @pytest.fixture
 def shim_page(page):
-    page.beacons = capture_beacons(page)
+    page.hubspot = capture(page)
     page.errors = errors_of(page)
     page.goto(PAGE)
     wait_until_ready(page)
@@ -24,11 +24,10 @@ def shim_page(page):
 
 def push(page, *entries):
     """Push each entry; returns the beacons that the pushes sent."""
-    before = len(page.beacons)
+    before = len(page.hubspot.beacons)
     for entry in entries:
         page.evaluate("entry => window._hsq.push(entry)", entry)
-    sync_beacons(page)
-    return page.beacons[before:]
+    return page.hubspot.wait_for_sent()[before:]
 
 
 def test_custom_behavioral_event(shim_page):
@@ -47,7 +46,7 @@ def test_legacy_event_both_forms(shim_page):
 
 
 def test_page_metadata_and_canonical(shim_page):
-    assert shim_page.beacons[0].params["rcu"] == "https://www.example.com/canonical-page"
+    assert shim_page.hubspot.beacons[0].params["rcu"] == "https://www.example.com/canonical-page"
     [view] = push(shim_page, ["setContentType", "blog-post"], ["setPageId", "42"],
                   ["setCanonicalUrl", "https://c.example/x"], ["trackPageView"])
     p = view.params
@@ -83,7 +82,7 @@ def test_listeners_added_later_run_at_once_and_on_change(shim_page):
 
 
 def test_reset_visitor(shim_page):
-    first = shim_page.beacons[0].params["vi"]
+    first = shim_page.hubspot.beacons[0].params["vi"]
     [view] = push(shim_page, ["identify", {"email": "a@b.co"}], ["resetVisitor"], ["trackPageView"])
     assert view.params["rv"] == "1" and view.params["vi"] != first and "i" not in view.params
     utks = [c[1] for c in shim_page.evaluate("window.calls") if c[0] == "utk"]
@@ -99,8 +98,8 @@ def test_set_tracking_enabled_false_sends_nothing_and_says_why(shim_page):
 def test_track_click_sends_on_mousedown(shim_page):
     shim_page.dispatch_event("#buy", "mousedown")
     shim_page.dispatch_event(".cta", "mousedown")
-    sync_beacons(shim_page)
-    legacy, custom = shim_page.beacons[1:]
+    shim_page.hubspot.wait_for_sent()
+    legacy, custom = shim_page.hubspot.beacons[1:]
     assert legacy.params["k"] == "3" and legacy.params["n"] == "000000001234"
     assert custom.endpoint == "/__ptbe.gif" and custom.params["n"] == "pe123_cta_clicked"
 
@@ -112,8 +111,8 @@ def test_refresh_page_handlers_binds_new_elements_once(shim_page):
         _hsq.push(['refreshPageHandlers']); _hsq.push(['refreshPageHandlers']);
     }""")
     shim_page.dispatch_event("#late", "mousedown")
-    sync_beacons(shim_page)
-    assert [b.params["n"] for b in shim_page.beacons[1:]] == ["pe123_cta_clicked"]
+    shim_page.hubspot.wait_for_sent()
+    assert [b.params["n"] for b in shim_page.hubspot.beacons[1:]] == ["pe123_cta_clicked"]
 
 
 def test_prelude_internal_commands_are_accepted(shim_page):
@@ -139,7 +138,7 @@ def test_read_back_record_keeps_the_newest_500(shim_page):
 
 class TestDebugMode:
     def test_hash_turns_on_logging_of_commands_ignored_entries_and_beacons(self, page):
-        capture_beacons(page)
+        capture(page)
         lines = []
         page.on("console", lambda m: lines.append(m.text))
         page.goto(PAGE + "#hsdbg")
@@ -153,7 +152,7 @@ class TestDebugMode:
             c["name"]: c for c in page.context.cookies()}["hs_dbg"].items()
 
     def test_cookie_and_set_debug_mode_turn_it_on_and_quiet_otherwise(self, page, base_url):
-        capture_beacons(page)
+        capture(page)
         lines = []
         page.on("console", lambda m: lines.append(m.text))
         page.goto(PAGE)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
+from tests.e2e.support import capture, errors_of, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 PREF = "__hs_cookie_cat_pref"
@@ -35,7 +35,7 @@ def open_page(page, base_url):
         route.fulfill(status=200, content_type="text/html", body=PAGE.format(attrs=attrs))
 
     page.route("**/consent-page*", handle)
-    page.beacons = capture_beacons(page)
+    page.hubspot = capture(page)
     page.errors = errors_of(page)
 
     def open_(policy=None, gpc=False, extra=""):
@@ -44,11 +44,10 @@ def open_page(page, base_url):
             query.append("policy=" + policy)
         if gpc:
             query.append("gpc=1")
-        before = len(page.beacons)
+        before = len(page.hubspot.beacons)
         page.goto(base_url + "/consent-page?" + "&".join(query) + extra)
         wait_until_ready(page)
-        sync_beacons(page)
-        return page.beacons[before:]
+        return page.hubspot.wait_for_sent()[before:]
     return open_
 
 
@@ -96,8 +95,7 @@ def test_a_consent_manager_grants_later_with_set_hub_spot_consent(page, open_pag
     assert result is None                               # undefined: accepted
     assert VISITOR <= set(stored(page))
     page.evaluate("_hsq.push(['trackPageView'])")
-    sync_beacons(page)
-    last = page.beacons[-1].params
+    last = page.hubspot.wait_for_sent()[-1].params
     assert last["cc"] == "15" and "ce" not in last and last["u"] == stored(page)["__hstc"]
     calls = page.evaluate("consentCalls")
     assert [c["allowed"] for c in calls] == [False, True]
@@ -109,8 +107,7 @@ def test_withdrawal_deletes_visitor_cookies_and_starts_anonymous(page, open_page
     page.evaluate("_hsp.push(['setHubSpotConsent', {analytics: false}])")
     assert not VISITOR & set(stored(page))
     page.evaluate("_hsq.push(['trackPageView'])")
-    sync_beacons(page)
-    last = page.beacons[-1].params
+    last = page.hubspot.wait_for_sent()[-1].params
     assert last["ce"] == "false" and last["rv"] == "1" and last["vi"] != view.params["vi"]
 
 
@@ -121,9 +118,8 @@ def test_revoke_cookie_consent_on_either_queue(page, base_url, open_page, queue)
     open_page("OPT_IN")
     assert VISITOR <= set(stored(page))
     page.evaluate("%s.push(['revokeCookieConsent'])" % queue)
-    sync_beacons(page)
+    k30 = page.hubspot.wait_for_sent()[-1].params
     assert not (VISITOR | {PREF, "messagesUtk"}) & set(stored(page))
-    k30 = page.beacons[-1].params
     assert k30["k"] == "30" and "u" not in k30
     assert [c["allowed"] for c in page.evaluate("consentCalls")] == [True, False]
     # The revocation is not persisted: the next load is a new visitor under the policy.
@@ -136,8 +132,7 @@ def test_do_not_track_across_reloads(page, open_page):
     page.evaluate("_hsq.push(['doNotTrack'])")
     assert stored(page)["__hs_do_not_track"] == "yes"
     page.evaluate("_hsq.push(['trackPageView']); _hsq.push(['trackCustomBehavioralEvent', {name: 'e'}])")
-    sync_beacons(page)
-    assert len(page.beacons) == 1
+    assert len(page.hubspot.wait_for_sent()) == 1
     assert open_page() == []                            # reload: not even the automatic view
     page.evaluate("_hsq.push(['doNotTrack', {track: true}])")
     assert "__hs_do_not_track" not in stored(page)

@@ -6,7 +6,8 @@ analytics file) run the shim with the portal id of the file name; an eu1 loader 
 to track-eu1; HubSpot's other scripts and hosts are blocked; beacons decode into readable
 fields; identify, events, exact counts, no-beacon, clear; failure messages; the state
 helpers (consent, do-not-track, GPC cookies and init scripts); attaching to a context;
-the async API (AsyncHubSpotTracking via the `hubspot_async` fixture).
+wait_for_sent; the duplicate guard off by default, kept on request; the async API
+(AsyncHubSpotTracking via the `hubspot_async` fixture).
 """
 
 import asyncio
@@ -130,6 +131,45 @@ class TestStateBeforeLoad:
             context.close()
 
 
+class TestReadingAndTheGuard:
+    def test_wait_for_sent_returns_every_beacon_the_shim_sent(self, page, hubspot):
+        page.goto(PAGES + "queue.html")
+        [view] = hubspot.wait_for_sent()            # the shim started, its one view is in
+        assert view.path == "/pre?x=1"
+        page.evaluate("_hsq.push(['setPath', '/a']); _hsq.push(['trackPageView']);"
+                      "_hsq.push(['trackEvent', 'e-1'])")
+        beacons = hubspot.wait_for_sent()           # no expectation: read them as they are
+        assert [(b.kind, b.path) for b in beacons] == [
+            ("page view", "/pre?x=1"), ("page view", "/a"), ("legacy event", "/a")]
+        assert beacons == hubspot.beacons
+        page.route("**/__pt*.gif*", lambda route: route.fulfill(status=204))   # not ours now
+        page.evaluate("_hsq.push(['trackPageView'])")
+        with pytest.raises(AssertionError, match=r"The shim sent 1 beacon\(s\) not captured "
+                                                 r"within 300 ms: https://track\.hubspot\.com/"):
+            hubspot.wait_for_sent(timeout=300)
+
+    def test_wait_for_sent_on_a_page_without_the_shim_says_so(self, page, hubspot, base_url):
+        page.goto(PAGES + "router-initial.js")      # a script file: no shim runs
+        with pytest.raises(AssertionError, match=r"(?s)The shim did not start within 200 ms "
+                                                 r"\(window.hsqShim.ready\) in .*router-initial"
+                                                 r"\.js\.\nBeacons received: none\."):
+            hubspot.wait_for_sent(timeout=200)
+
+    def test_the_fixture_counts_like_hubspot_and_can_keep_the_guard(self, page, hubspot):
+        """A router that tracks its initial route: HubSpot counts two views, the shim's
+        duplicate guard one."""
+        page.goto(PAGES + "router-initial.html")
+        hubspot.wait_for_sent()                     # both are queued before load
+        hubspot.expect_page_views(2, within_ms=300)
+        guarded = HubSpotTracking(duplicate_guard=True)
+        other = page.context.new_page()
+        guarded.attach(other)
+        other.goto(PAGES + "router-initial.html")
+        guarded.wait_for_sent()
+        guarded.expect_page_views(1, within_ms=300)
+        assert other.evaluate("hsqShim.duplicates") == 1
+
+
 def test_the_async_api(hubspot_async, browser_type_launch_args, base_url):
     """AsyncHubSpotTracking on playwright.async_api, in its own thread and event loop
     (the sync API's loop owns this one); no pytest-asyncio needed."""
@@ -147,6 +187,7 @@ def test_the_async_api(hubspot_async, browser_type_launch_args, base_url):
                 assert view.identity == {"email": "a@b.co"}
                 await tracking.expect_identify(email="a@b.co")
                 await tracking.expect_page_views(1, within_ms=300)
+                assert await tracking.wait_for_sent() == [view]
                 with pytest.raises(AssertionError, match=r"(?s)Beacons received \(1\):\n"
                                                          r"  1\. page view +portal=123 path='/pre\?x=1'"):
                     await tracking.expect_event("nope", timeout=200)

@@ -11,7 +11,7 @@ import pytest
 
 from shim.core.codec import encode_query
 from tests.conftest import ROOT
-from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
+from tests.e2e.support import capture, errors_of, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 QUEUE_PAGE = "/tests/e2e/pages/queue.html"
@@ -24,43 +24,44 @@ def settle(page, ms=300):
 
 class TestFirstPageView:
     def test_queued_commands_ride_on_exactly_one_page_view(self, page, base_url):
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         errors = errors_of(page)
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
         settle(page)
-        assert len(beacons) == 1, beacons
-        [view] = beacons
+        assert len(hubspot.beacons) == 1, hubspot.beacons
+        [view] = hubspot.beacons
         assert view.host == "track.hubspot.com" and view.endpoint == "/__ptq.gif"
-        assert view.url.startswith("https://track.hubspot.com/__ptq.gif?k=1&")
+        assert view.url_raw.startswith("https://track.hubspot.com/__ptq.gif?k=1&")
         p = view.params
         assert p["k"] == "1" and p["a"] == "123" and p["po"] == "/pre?x=1"
         assert p["pu"] == base_url + QUEUE_PAGE and p["t"] == "Queue before load"
         assert p["i"] == "email=a%40b.co"
-        assert "&i=email%3Da%2540b.co&" in view.url          # double-encoded, as HubSpot
+        assert "&i=email%3Da%2540b.co&" in view.url_raw          # double-encoded, as HubSpot
         assert len(p["vi"]) == 32 and p["nc"] == "true" and p["v"] == "1.1"
         assert errors == []
 
     def test_beacon_parameters_come_in_hubspots_order(self, page):
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
-        keys = [k for k, _ in beacons[0].fields]
+        keys = [k for k, _ in hubspot.beacons[0].fields]
         assert keys == ["k", "sd", "cd", "cs", "ln", "v", "a", "po", "pu", "t", "cts", "i",
                         "vi", "nc", "u", "b", "cc"]
 
     def test_the_same_url_as_the_core_builds(self, page):
         """The browser's encoder (native encodeURIComponent) matches the core's twin."""
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
-        query = beacons[0].url.split("?", 1)[1]
-        assert query == encode_query(beacons[0].fields)
+        view = hubspot.beacons[0]
+        query = view.url_raw.split("?", 1)[1]
+        assert query == encode_query(view.fields)
 
 
 class TestPushAfterLoad:
     def test_hsq_stays_the_same_array_with_its_own_push(self, page):
-        capture_beacons(page)
+        capture(page)
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
         assert page.evaluate("""() => [
@@ -70,7 +71,7 @@ class TestPushAfterLoad:
             window._hsq.length]""") == [True, True, True, 0]
 
     def test_push_runs_at_once_and_returns_the_methods_result(self, page):
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
         results = page.evaluate("""() => {
@@ -79,17 +80,16 @@ class TestPushAfterLoad:
             return [r1 === undefined, r2 === undefined, hsqShim.beacons.length, _hsq.length];
         }""")
         assert results == [True, True, 2, 0]          # sent synchronously, queue stays empty
-        sync_beacons(page)
+        beacons = hubspot.wait_for_sent()
         assert len(beacons) == 2
         assert beacons[1].params["po"] == "/b" and beacons[1].params["rpo"] == "/pre?x=1"
 
     def test_a_detached_push_still_works(self, page):
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         page.goto(QUEUE_PAGE)
         wait_until_ready(page)
         page.evaluate("() => { const p = _hsq.push; p(['setPath', '/d']); p(['trackPageView']); }")
-        sync_beacons(page)
-        assert [b.params["po"] for b in beacons] == ["/pre?x=1", "/d"]
+        assert [b.params["po"] for b in hubspot.wait_for_sent()] == ["/pre?x=1", "/d"]
 
 
 class TestStrictCsp:
@@ -99,7 +99,7 @@ class TestStrictCsp:
             document.addEventListener('securitypolicyviolation',
                 e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
         """)
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         errors = errors_of(page)
         response = page.goto(QUEUE_PAGE + "?csp=strict")
         assert response.headers["content-security-policy"] == "script-src 'self'"
@@ -107,13 +107,13 @@ class TestStrictCsp:
         settle(page)
         assert page.evaluate("window.cspViolations") == []
         assert errors == []
-        assert len(beacons) == 1 and beacons[0].params["po"] == "/pre?x=1"
+        assert [b.params["po"] for b in hubspot.beacons] == ["/pre?x=1"]
         assert page.evaluate("typeof $B") == "undefined"      # no global leaked
 
 
 class TestBadInput:
     def test_bad_entries_neither_throw_nor_stop_the_rest(self, page):
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         errors = errors_of(page)
         page.goto("/tests/e2e/pages/bad-input.html")
         wait_until_ready(page)
@@ -124,6 +124,7 @@ class TestBadInput:
         }""")
         settle(page)
         assert errors == []
+        beacons = hubspot.beacons
         assert [b.params["po"] for b in beacons] == ["/valid", "/after"]
         assert beacons[0].params["i"] == "email=ok%40example.com&constructor=x"
         reasons = page.evaluate("hsqShim.ignored.map(i => i.entry + ': ' + i.reason)")
@@ -146,22 +147,22 @@ class TestBadInput:
 
 class TestInclusion:
     def test_loaded_after_load_and_twice_gives_one_page_view(self, page):
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         errors = errors_of(page)
         page.goto("/tests/e2e/pages/late.html")
         wait_until_ready(page)
         settle(page, 500)
-        assert [b.params["a"] for b in beacons] == ["77"]
+        assert [b.params["a"] for b in hubspot.beacons] == ["77"]
         page.evaluate("_hsq.push(['setPath', '/next']); _hsq.push(['trackPageView'])")
         settle(page, 200)
-        assert len(beacons) == 2 and errors == []
+        assert len(hubspot.beacons) == 2 and errors == []
 
     def test_portal_id_from_the_file_name_and_a_local_collector(self, page):
         page.route("**/555.js", lambda route: route.fulfill(
             path=str(ROOT / "static" / "hsq-shim.js"), content_type="application/javascript"))
-        beacons = capture_beacons(page)
+        hubspot = capture(page)
         page.goto("/tests/e2e/pages/embed.html")
         wait_until_ready(page)
-        [view] = beacons
-        assert view.url.startswith("http://127.0.0.1:1/collect/__ptq.gif?k=1&")
+        [view] = hubspot.beacons
+        assert view.url_raw.startswith("http://127.0.0.1:1/collect/__ptq.gif?k=1&")
         assert view.params["a"] == "555"

@@ -23,7 +23,7 @@ import pytest
 import build
 
 from tests.conftest import ROOT
-from tests.e2e.support import capture_beacons, errors_of, wait_until_ready
+from tests.e2e.support import capture, errors_of, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -88,7 +88,7 @@ class RouterApp:
         self.base_url = base_url
         self.name = name
         self.prefix = "/spa/" + name
-        self.beacons = capture_beacons(page)
+        self.hubspot = capture(page)
         self.errors = errors_of(page)
         html = PAGE % ((EARLY if start == "early" else LATE) % name)
         page.route(re.compile("^" + re.escape(base_url) + "/spa/"),
@@ -100,11 +100,11 @@ class RouterApp:
         self.page.wait_for_selector("#heading")
 
     def views(self):
-        return [b.params for b in self.beacons]
+        return [b.params for b in self.hubspot.beacons]
 
     def expect_views(self, count, timeout_ms=5000):
         for _ in range(timeout_ms // 25):
-            if len(self.beacons) >= count:
+            if len(self.hubspot.beacons) >= count:
                 break
             self.page.wait_for_timeout(25)
         self.page.wait_for_timeout(50)          # a stray second view would land now

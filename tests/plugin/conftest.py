@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.conftest import CHROMIUM_FLAGS, SYSTEM_CHROMIUM, chromium_executable
+from tests.conftest import CHROMIUM_FLAGS, ROOT, SYSTEM_CHROMIUM, chromium_executable
 
 
 def inner_conftest():
@@ -54,6 +54,9 @@ class UserProject:
 
     def run(self, *args, timeout=120):
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        # This checkout's `shim` (an editable install may point at another worktree);
+        # the entry point that loads it is still the installed package's.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         start = time.monotonic()
         done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=str(self.path),
                               env=env, capture_output=True, text=True, timeout=timeout)

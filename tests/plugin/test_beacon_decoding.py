@@ -7,9 +7,11 @@ import pytest
 
 from shim.core.beacon import identity_text
 from shim.core.codec import encode_query
-from shim.testing.assertions import (BEACON_URL, HUBSPOT_HOST_URL, LOADER_URL, ROUTE_URL, Beacon,
-                                      beacon_matches, consent_cookie_value, criteria_of,
-                                      find_shim_js)
+from shim.core.consent import parse_preference
+from shim.testing.beacons import BEACON_URL, Beacon
+from shim.testing.matching import beacon_matches, criteria_of
+from shim.testing.routing import (HUBSPOT_HOST_URL, LOADER_URL, ROUTE_URL, consent_cookie_value,
+                                  find_shim_js)
 
 
 def url(endpoint, pairs, host="track.hubspot.com"):
@@ -97,4 +99,7 @@ def test_hubspot_urls_are_routed_and_nothing_else():
 def test_consent_cookie_and_the_packaged_shim():
     assert consent_cookie_value(True, False, True) == "1:true_2:false_3:true"
     assert consent_cookie_value(False, False, False) == "1:false_2:false_3:false"
+    for flags in [(a, b, c) for a in (True, False) for b in (True, False) for c in (True, False)]:
+        stored = parse_preference(consent_cookie_value(*flags))       # what the shim reads
+        assert (stored.analytics, stored.advertisement, stored.functionality) == flags
     assert find_shim_js().name == "hsq-shim.js" and find_shim_js().stat().st_size > 10000

@@ -3,7 +3,8 @@
 import pytest
 
 from shim.core.commands import PageFunction
-from shim.core.consent import (INITIAL, NOTHING, Consent, initial_consent, parse_preference, uniform)
+from shim.core.consent import (CONSENT_BITS, INITIAL, NOTHING, Consent, initial_consent,
+                               parse_preference, uniform)
 from shim.core.effects import CallListener, SetCookie
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
@@ -44,6 +45,17 @@ class TestInitialConsent:
                                      "x" * 100, "1:true_2:true_3:true_"])
     def test_malformed_preference_cookies_are_ignored(self, raw):
         assert parse_preference(raw) is None
+
+
+class TestConsentBits:
+    """CONSENT_BITS (the host tools read `cc` with it) is what Consent.bits() sends."""
+
+    @pytest.mark.parametrize("flags", [(True, True, True), (False, False, False),
+                                       (True, False, True), (False, True, False)])
+    def test_bits_are_the_sum_of_the_granted_categories(self, flags):
+        consent = Consent(False, *flags)
+        categories = consent.categories()
+        assert consent.bits() == sum(bit for name, bit in CONSENT_BITS if categories[name])
 
 
 def loaded(policy="NO_BANNER", cookies="", privacy=None, entries=None, gpc=False):

@@ -1,5 +1,6 @@
 """Tracker: events, page metadata, listeners, switches and resets (issue: full command set)."""
 
+from shim.core.beacon import KINDS
 from shim.core.commands import PageFunction
 from shim.core.effects import BindClick, CallListener, Skip
 from tests.unit.helpers import beacons, make_env, make_tracker, params
@@ -166,6 +167,20 @@ class TestSimpleBeacons:
             [beacon] = beacons(tracker.push(entry, make_env())[1])
             kinds.append(beacon.fields[0][1])
         assert kinds == ["15", "19", "12", "26", "30"]
+
+    def test_every_kind_the_tracker_sends_has_a_name(self):
+        """beacon.KINDS names each `k` (the pytest plugin's Beacon.kind shows it)."""
+        tracker = loaded()
+        sent = set()
+        for entry in (["trackPageView"], ["trackEvent", "e-1"], ["trackFormView", "f"],
+                      ["trackFormInstall", "f"], ["trackFormVisible", "f"],
+                      ["trackFormInteraction", "f"], ["trackFormCompletion", "f"],
+                      ["trackCtaView", "c"], ["trackFeedbackView", "s"],
+                      ["trackApproveCookieConsent"], ["trackDeclineCookieConsent"],
+                      ["trackRevokeCookieConsent"]):
+            [beacon] = beacons(tracker.push(entry, make_env())[1])
+            sent.add(dict(beacon.fields)["k"])
+        assert len(sent) == 12 and sent <= set(KINDS)
 
 
 class TestClicks:
