@@ -2,7 +2,7 @@
 // run-time extraction of ast_to_js, link check and minification.
 //
 // Protocol: one JSON request on stdin, one JSON answer on stdout.
-//   request  {brython_js, runtime, extractions:[{name, placeholder, segment, keep, drop}], compiler_only,
+//   request  {node_modules, brython_js, runtime, extractions:[{name, placeholder, segment, keep, drop}], compiler_only,
 //             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude, separator,
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
@@ -12,7 +12,8 @@ const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 
-const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+// where terser and acorn live: build.py's NODE_MODULES, sent in the request
+let NODE_MODULES = null;
 
 function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
 
@@ -148,7 +149,7 @@ function stageRuntime(runtime, separator) {
 
 // ---------------------------------------------------------------- coverage-based cutting
 // Every function of the staged runtime gets a key: a hash of its source text (functions with the
-// same text share a key; buildtools/coverage.py lists a key only if none of them ran). build.py --coverage-build instruments each function with
+// same text share a key; buildtools/coverage.py lists a key only if none of them ran). build.py --coverage instruments each function with
 // `__hsqC[i]=1` so a test run can list the keys never executed; buildtools/cut-functions.json holds
 // that list, and a normal build replaces those functions' bodies by a call to $hsq_cut (it throws).
 // Keys of text that changed are simply not found: a changed function is kept, never cut blindly.
@@ -372,6 +373,8 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 
 // ---------------------------------------------------------------- main
 async function main(req) {
+  if (!req.node_modules) fail('request without node_modules');
+  NODE_MODULES = req.node_modules;
   const t0 = Date.now(), timings = {};
   const lap = (k) => { timings[k] = Date.now() - t0; };
 

@@ -2,8 +2,15 @@
 
 Chromium: Playwright's own build when it is installed (a developer's laptop),
 otherwise Debian's /usr/bin/chromium (this machine and CI).
+
+Coverage runs (`python -m buildtools.coverage run`, docs/performance.md): with
+HSQ_SHIM_COVERAGE_DIR set, the static server accepts `POST /__hsqcov` (the instrumented
+bundle's list of runtime functions that ran) and appends each body as a line to
+DIR/hits-server.txt, and after each test every open page's hits are appended to
+DIR/hits-pages.txt (what ran since the bundle's last POST). Unset, nothing changes.
 """
 
+import json
 import os
 import threading
 from functools import partial
@@ -27,6 +34,15 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--host-resolver-rules=" + HOST_RULES]
 STRICT_CSP = "script-src 'self'"
+COVERAGE_DIR = os.environ.get("HSQ_SHIM_COVERAGE_DIR") or None
+COVERAGE_PATH = "/__hsqcov"
+PAGE_HITS = "() => globalThis.__hsqC ? [...globalThis.__hsqC.keys()].filter(i => globalThis.__hsqC[i]) : null"
+_coverage_lock = threading.Lock()
+
+
+def append_hits(name, line):
+    with _coverage_lock, open(os.path.join(COVERAGE_DIR, name), "a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
 class RepoHandler(SimpleHTTPRequestHandler):
@@ -38,8 +54,53 @@ class RepoHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def do_POST(self):
+        if not COVERAGE_DIR or self.path != COVERAGE_PATH:
+            self.send_error(501, "Unsupported method ('POST')")
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
+        try:
+            hits = [int(i) for i in json.loads(body)]
+        except (ValueError, TypeError):
+            self.send_error(400)
+            return
+        append_hits("hits-server.txt", json.dumps(hits))
+        self.send_response(204)
+        self.end_headers()
+
     def log_message(self, *args):
         pass
+
+
+def _open_pages(item):
+    """Every page of every context of the browsers a test used (sync API only)."""
+    from playwright.sync_api import Browser, BrowserContext, Page
+    browsers, pages = [], []
+    for value in item.funcargs.values():
+        if isinstance(value, Page):
+            value = value.context
+        if isinstance(value, BrowserContext):
+            value = value.browser or value
+        if isinstance(value, (Browser, BrowserContext)) and value not in browsers:
+            browsers.append(value)
+    for b in browsers:
+        for context in ([b] if isinstance(b, BrowserContext) else b.contexts):
+            pages.extend(context.pages)
+    return pages
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield
+    if not COVERAGE_DIR:
+        return
+    for page in _open_pages(item):
+        try:
+            hits = page.evaluate(PAGE_HITS)
+        except Exception:          # a closed or crashed page: its POSTs are all there is
+            continue
+        if hits:
+            append_hits("hits-pages.txt", json.dumps(hits))
 
 
 @pytest.fixture(scope="session")

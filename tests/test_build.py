@@ -4,6 +4,7 @@ Fast and browser-free. Building needs Node and node_modules (`npm ci`); those te
 tiny fixture package in tmp_path, never the real shim.
 """
 import ast
+import json
 import sys
 from pathlib import Path
 
@@ -29,7 +30,7 @@ FIXTURE = {
 FIXTURE_MODULES = ["shim", "shim.values", "shim.adapter"]
 
 needs_node = pytest.mark.skipif(
-    not (ROOT / "node_modules" / "terser").is_dir(), reason="node_modules missing: run `npm ci`")
+    not (build.NODE_MODULES / "terser").is_dir(), reason="build tools missing: run `npm ci`")
 
 
 def write_package(root, files):
@@ -283,6 +284,20 @@ class TestCoverageCut:
         monkeypatch.setattr(build, "CUT_FILE", cut_file)
         with pytest.raises(build.BuildError, match="Brython 0.0.1"):
             build.load_cut_keys()
+
+    @pytest.mark.parametrize("full, expected", [(False, ["b"]), (True, ["b", "d"])])
+    def test_a_run_only_uncuts_unless_full(self, tmp_path, full, expected):
+        """cut = old cut - ran (keys no longer in the runtime dropped); --full: all - ran"""
+        from buildtools import coverage
+        out = tmp_path / "cut.json"
+        out.write_text('{"brython": "%s", "cut": ["a", "b", "c"]}' % runtime.BRYTHON_VERSION)
+        keys = tmp_path / "build.keys.json"
+        keys.write_text('["a", "b", "d"]')
+        hits = tmp_path / "hits.txt"
+        hits.write_text("[0]\n\n")
+        args = ["--out", str(out)] + (["--full"] if full else []) + [str(keys), str(hits)]
+        assert coverage.main(["merge"] + args) == 0
+        assert json.loads(out.read_text())["cut"] == expected
 
     def test_real_cut_list_matches_the_runtime(self):
         """Most listed keys still name a function: a stale list would silently cut nothing."""
