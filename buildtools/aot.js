@@ -295,6 +295,41 @@ function dropPositions(js, label) {
   return {js: out, positions, calls};
 }
 
+// Brython calls `$B.set_lineno(frame, n[, 'ClassDef'])` before every statement (1,567 calls in the
+// shim): it stores the line for a traceback and calls a trace function (sys.settrace, never set
+// here). Without it a traceback still names file and function, with the line of the `def` (set
+// by enter_frame). Statement calls are deleted; in a condition (`if($B.set_lineno(f, n) && c)`,
+// `while(...)`) the `set_lineno(...) && ` prefix goes (the call returns true).
+function dropLineNumbers(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const isSetLineno = (n) => n && n.type === 'CallExpression' && n.callee.type === 'MemberExpression' &&
+    isB(n.callee.object) && !n.callee.computed && n.callee.property.name === 'set_lineno';
+  const edits = [];   // [start, end, replacement]
+  const handled = new Set();
+  const inList = new Set(['Program', 'BlockStatement', 'StaticBlock', 'SwitchCase']);
+  walk(program, (n, parent) => {
+    if (n.type === 'ExpressionStatement' && isSetLineno(n.expression)) {
+      // the only statement of an `if`/`else`/loop body becomes an empty one
+      edits.push([n.start, n.end, inList.has(parent.type) ? '' : ';']); handled.add(n.expression);
+    } else if (n.type === 'LogicalExpression' && n.operator === '&&' && isSetLineno(n.left)) {
+      // up to the operator, not to n.right.start: a parenthesized right operand starts after its `(`
+      const op = js.indexOf('&&', n.left.end);
+      if (op < 0 || js.slice(n.left.end, op).trim() !== '') fail(`${label}: no && after $B.set_lineno`);
+      edits.push([n.left.start, op + 2, '']); handled.add(n.left);
+    } else if (isSetLineno(n) && !handled.has(n)) {
+      fail(`${label}: $B.set_lineno in an unexpected place: ${js.slice(n.start, n.end)}`);
+    }
+  });
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  if (/\bset_lineno\b/.test(out)) fail(`${label}: set_lineno left after dropLineNumbers`);
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: dropLineNumbers made invalid JS: ${err.message}`); }
+  return {js: out, calls: edits.length};
+}
+
 // ---------------------------------------------------------------- link check
 function loadRuntime(runtimeJs) {
   const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
@@ -406,15 +441,21 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0};
+  const lean = (js, label) => {
+    const p = dropPositions(js, label), l = dropLineNumbers(p.js, label);
+    leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
+    return l.js;
+  };
   for (const mod of req.modules) {
-    const js = dropPositions(transpile($B, mod), mod.name).js;
+    const js = lean(transpile($B, mod), mod.name);
     const scope = 'locals_' + $B.scope_name(mod.name);
     if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
     for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
     steps.push(`function(){$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
                `function(${scope}){\n${js}\nreturn ${scope}})}`);
   }
-  const boot = dropPositions($B.python_to_js(req.boot_src, '__boot__'), '__boot__').js;
+  const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
   // explicit semicolons/commas: no ASI surprises between parts
@@ -429,15 +470,20 @@ async function main(req) {
 
   let outRuntime = runtime;
   if (req.minify) {
-    const reserved = [...scopes].sort();
     outRuntime = await minifyCached(runtime, [], false, req.cache_dir, 'runtime');
-    app = await minifyCached(app, reserved, true, req.cache_dir, 'app');
+    // The scope objects (`locals_<module>_<class>_<function>`, 2,300 uses of 160 long names) are
+    // plain lexical variables here (Brython needs the names only for its eval-based loader, which
+    // the bundle does not ship): terser mangles them like any local. None may be left.
+    app = await minifyCached(app, [], true, req.cache_dir, 'app');
+    const left = [...new Set(app.match(/\blocals_[\w$]+/g) || [])];
+    if (left.length) fail(`scope names left after minifying (used outside their function?): ${left.slice(0, 5).join(', ')}`);
+    leanCounts.scope_names = scopes.size;
     lap('minify');
     // re-check the minified runtime still loads and keeps what the app needs
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_node_hits: nodeHits, steps: {runtime: staged.steps, app: steps.length},
+  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

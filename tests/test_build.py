@@ -238,7 +238,27 @@ class TestBundle:
         app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
         assert ".positions=[" not in app
         assert "call_with_position" not in app and "getattr_pep657" not in app
-        assert "set_lineno" in app                      # line numbers stay
+
+    def test_line_numbers_and_scope_names_dropped(self, fixture_build):
+        """No per-statement $B.set_lineno (dropLineNumbers); scope objects mangled like any local."""
+        _, out = fixture_build
+        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        assert "set_lineno" not in app and "locals_" not in app
+        assert "enter_frame" in app and '"install"' in app     # tracebacks keep function names
+
+    def test_line_numbers_dropped_in_conditions(self, tmp_path):
+        """`if`/`while` conditions start with `set_lineno(...) &&`: the prefix goes, the test stays."""
+        files = dict(FIXTURE)
+        files["shim/values.py"] = (
+            "def count(n):\n    i = 0\n    while i < n and (i != 7 or n > 9):\n        i += 1\n"
+            "        if i == 3:\n            continue\n        elif (i > 5) and (n > 0):\n            pass\n"
+            "    return i\n\n\nclass Value:\n    def __init__(self, x):\n        self.x = x\n")
+        write_package(tmp_path, files)
+        info = {}
+        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
+        app = app.split("var $hsq_app=", 1)[1]
+        assert "set_lineno" not in app and info["lean"]["set_lineno"] >= 8
+        assert "while( ($B.$bool($B.rich_comp('__lt__'" in app
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
