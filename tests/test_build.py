@@ -327,6 +327,45 @@ class TestCoverageCut:
         assert info["cut"]["matched"] >= 0.9 * info["cut"]["listed"]
 
 
+class TestCoverageCollection:
+    """HSQ_SHIM_COVERAGE_DIR: the test server of tests/conftest.py collects the bundle's hits"""
+
+    SCRIPT = """
+import json, os, sys, threading, urllib.request, urllib.error
+from functools import partial
+from http.server import ThreadingHTTPServer
+sys.path.insert(0, %r)
+from tests.conftest import RepoHandler
+server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RepoHandler, directory="."))
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = "http://127.0.0.1:%%d" %% server.server_address[1]
+def post(path, body):
+    try:
+        return urllib.request.urlopen(urllib.request.Request(url + path, data=body, method="POST")).status
+    except urllib.error.HTTPError as e:
+        return e.code
+print(json.dumps([post("/__hsqcov", b"[3, 1]"), post("/__hsqcov", b"[2]"), post("/__hsqcov", b"nope"),
+                  post("/elsewhere", b"[4]")]))
+"""
+
+    def run(self, tmp_path, coverage_dir):
+        import subprocess
+        env = {k: v for k, v in __import__("os").environ.items() if k != "HSQ_SHIM_COVERAGE_DIR"}
+        if coverage_dir:
+            env["HSQ_SHIM_COVERAGE_DIR"] = str(coverage_dir)
+        out = subprocess.run([sys.executable, "-c", self.SCRIPT % str(ROOT)], env=env, cwd=str(tmp_path),
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out)
+
+    def test_posts_are_appended_when_the_variable_is_set(self, tmp_path):
+        assert self.run(tmp_path, tmp_path) == [204, 204, 400, 501]
+        assert (tmp_path / "hits-server.txt").read_text() == "[3, 1]\n[2]\n"
+
+    def test_no_endpoint_otherwise(self, tmp_path):
+        assert self.run(tmp_path, None) == [501, 501, 501, 501]
+        assert list(tmp_path.iterdir()) == []
+
+
 class TestCommandLine:
     """python build.py [--check]: exit codes and messages (the build itself is stubbed)"""
 
