@@ -195,11 +195,15 @@ function instrument(js) {
   let out = js;
   for (const [at, text] of inserts) out = out.slice(0, at) + text + out.slice(at);
   const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${fns.length});` +
-    `(function(){var sent=new Uint8Array(${fns.length});function flush(){var n=[];` +
+    // a plain fetch while the page lives: sendBeacon (keepalive) only at pagehide, so coverage
+    // never uses up the page's keep-alive quota that the shim's own beacons need
+    `(function(){var sent=new Uint8Array(${fns.length});function flush(last){var n=[];` +
     `for(var i=0;i<__hsqC.length;i++){if(__hsqC[i]&&!sent[i]){sent[i]=1;n.push(i)}}` +
-    `if(n.length&&typeof navigator=='object'&&navigator.sendBeacon){try{navigator.sendBeacon('/__hsqcov',JSON.stringify(n))}catch(e){}}}` +
+    `if(!n.length||typeof navigator!='object')return;var b=JSON.stringify(n);` +
+    `try{if(last===true&&navigator.sendBeacon){navigator.sendBeacon('/__hsqcov',b)}` +
+    `else if(typeof fetch=='function'){fetch('/__hsqcov',{method:'POST',body:b}).catch(function(){})}}catch(e){}}` +
     `if(typeof setInterval=='function'&&typeof navigator=='object'){setInterval(flush,50);` +
-    `typeof addEventListener=='function'&&addEventListener('pagehide',flush)}})();\n`;
+    `typeof addEventListener=='function'&&addEventListener('pagehide',function(){flush(true)})}})();\n`;
   return {js: prelude + out, keys: fns.map(f => f.key)};
 }
 
