@@ -52,8 +52,12 @@ UUID_BASE = 1000  # Brython's id counter starts at a random value; fixed here fo
 
 AOT_JS = ROOT / "buildtools" / "aot.js"
 
+# The JS build tools (terser, acorn): the one place the build looks for them; buildtools/aot.js
+# gets this path in its request.
+NODE_MODULES = ROOT / "node_modules"
+
 # Runtime functions no test ever executed (keys from buildtools/aot.js functionTable), made by
-# `python build.py --coverage-build` + a test run + `python -m buildtools.coverage` (see
+# `./dev coverage` (`python -m buildtools.coverage run`: build.py --coverage + the browser suite; see
 # docs/performance.md, "Size"). Their bodies are replaced by a throwing stub.
 CUT_FILE = ROOT / "buildtools" / "cut-functions.json"
 
@@ -296,8 +300,8 @@ def find_node():
 
 
 def run_aot(request):
-    if not (ROOT / "node_modules" / "terser").is_dir():
-        raise BuildError("node_modules missing: run `npm ci` in " + str(ROOT))
+    if not (NODE_MODULES / "terser").is_dir():
+        raise BuildError(f"{NODE_MODULES} has no terser: run `npm ci` in {NODE_MODULES.parent}")
     proc = subprocess.run([find_node(), str(AOT_JS)], input=json.dumps(request).encode(),
                           capture_output=True, cwd=str(ROOT))
     try:
@@ -320,6 +324,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
     runtime_text, extractions = brython_runtime.trim(
         brython_runtime.read_brython_js() if runtime_text is None else runtime_text)
     request = {
+        "node_modules": str(NODE_MODULES),
         "brython_js": brython_runtime.brython_js_path(),
         "runtime": runtime_text,
         "extractions": extractions,
@@ -341,7 +346,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
     }
     answer = run_aot(request)
     if info is not None:
-        info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"],
+        info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"], lean=answer["lean"],
                     cut=answer.get("cut"), coverage_keys=answer.get("coverage_keys"),
                     coverage_node_hits=answer.get("coverage_node_hits"))
     text = ascii_escape(assemble(answer["runtime"], answer["app"]))
@@ -402,7 +407,7 @@ def check(out_path=DEFAULT_OUT, modules=None, src_root=None, boot=BOOT, minify=T
         return False, f"{_display(out_path)} is missing; run `python build.py`"
     fresh = build_bytes(modules, src_root, boot, minify)
     if out_path.read_bytes() != fresh:
-        return False, f"{_display(out_path)} is stale (differs from a fresh build); run `python build.py`"
+        return False, f"{_display(out_path)} is stale (differs from a fresh build): run `python build.py` (or ./dev build) and commit it"
     return True, f"{_display(out_path)} is up to date: {format_sizes(sizes(fresh))}"
 
 

@@ -2,7 +2,7 @@
 // run-time extraction of ast_to_js, link check and minification.
 //
 // Protocol: one JSON request on stdin, one JSON answer on stdout.
-//   request  {brython_js, runtime, extractions:[{name, placeholder, segment, keep, drop}], compiler_only,
+//   request  {node_modules, brython_js, runtime, extractions:[{name, placeholder, segment, keep, drop}], compiler_only,
 //             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude, separator,
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
@@ -12,7 +12,8 @@ const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 
-const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+// where terser and acorn live: build.py's NODE_MODULES, sent in the request
+let NODE_MODULES = null;
 
 function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
 
@@ -148,7 +149,7 @@ function stageRuntime(runtime, separator) {
 
 // ---------------------------------------------------------------- coverage-based cutting
 // Every function of the staged runtime gets a key: a hash of its source text (functions with the
-// same text share a key; buildtools/coverage.py lists a key only if none of them ran). build.py --coverage-build instruments each function with
+// same text share a key; buildtools/coverage.py lists a key only if none of them ran). build.py --coverage instruments each function with
 // `__hsqC[i]=1` so a test run can list the keys never executed; buildtools/cut-functions.json holds
 // that list, and a normal build replaces those functions' bodies by a call to $hsq_cut (it throws).
 // Keys of text that changed are simply not found: a changed function is kept, never cut blindly.
@@ -194,11 +195,15 @@ function instrument(js) {
   let out = js;
   for (const [at, text] of inserts) out = out.slice(0, at) + text + out.slice(at);
   const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${fns.length});` +
-    `(function(){var sent=new Uint8Array(${fns.length});function flush(){var n=[];` +
+    // a plain fetch while the page lives: sendBeacon (keepalive) only at pagehide, so coverage
+    // never uses up the page's keep-alive quota that the shim's own beacons need
+    `(function(){var sent=new Uint8Array(${fns.length});function flush(last){var n=[];` +
     `for(var i=0;i<__hsqC.length;i++){if(__hsqC[i]&&!sent[i]){sent[i]=1;n.push(i)}}` +
-    `if(n.length&&typeof navigator=='object'&&navigator.sendBeacon){try{navigator.sendBeacon('/__hsqcov',JSON.stringify(n))}catch(e){}}}` +
+    `if(!n.length||typeof navigator!='object')return;var b=JSON.stringify(n);` +
+    `try{if(last===true&&navigator.sendBeacon){navigator.sendBeacon('/__hsqcov',b)}` +
+    `else if(typeof fetch=='function'){fetch('/__hsqcov',{method:'POST',body:b}).catch(function(){})}}catch(e){}}` +
     `if(typeof setInterval=='function'&&typeof navigator=='object'){setInterval(flush,50);` +
-    `typeof addEventListener=='function'&&addEventListener('pagehide',flush)}})();\n`;
+    `typeof addEventListener=='function'&&addEventListener('pagehide',function(){flush(true)})}})();\n`;
   return {js: prelude + out, keys: fns.map(f => f.key)};
 }
 
@@ -294,6 +299,41 @@ function dropPositions(js, label) {
   return {js: out, positions, calls};
 }
 
+// Brython calls `$B.set_lineno(frame, n[, 'ClassDef'])` before every statement (1,567 calls in the
+// shim): it stores the line for a traceback and calls a trace function (sys.settrace, never set
+// here). Without it a traceback still names file and function, with the line of the `def` (set
+// by enter_frame). Statement calls are deleted; in a condition (`if($B.set_lineno(f, n) && c)`,
+// `while(...)`) the `set_lineno(...) && ` prefix goes (the call returns true).
+function dropLineNumbers(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const isSetLineno = (n) => n && n.type === 'CallExpression' && n.callee.type === 'MemberExpression' &&
+    isB(n.callee.object) && !n.callee.computed && n.callee.property.name === 'set_lineno';
+  const edits = [];   // [start, end, replacement]
+  const handled = new Set();
+  const inList = new Set(['Program', 'BlockStatement', 'StaticBlock', 'SwitchCase']);
+  walk(program, (n, parent) => {
+    if (n.type === 'ExpressionStatement' && isSetLineno(n.expression)) {
+      // the only statement of an `if`/`else`/loop body becomes an empty one
+      edits.push([n.start, n.end, inList.has(parent.type) ? '' : ';']); handled.add(n.expression);
+    } else if (n.type === 'LogicalExpression' && n.operator === '&&' && isSetLineno(n.left)) {
+      // up to the operator, not to n.right.start: a parenthesized right operand starts after its `(`
+      const op = js.indexOf('&&', n.left.end);
+      if (op < 0 || js.slice(n.left.end, op).trim() !== '') fail(`${label}: no && after $B.set_lineno`);
+      edits.push([n.left.start, op + 2, '']); handled.add(n.left);
+    } else if (isSetLineno(n) && !handled.has(n)) {
+      fail(`${label}: $B.set_lineno in an unexpected place: ${js.slice(n.start, n.end)}`);
+    }
+  });
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  if (/\bset_lineno\b/.test(out)) fail(`${label}: set_lineno left after dropLineNumbers`);
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: dropLineNumbers made invalid JS: ${err.message}`); }
+  return {js: out, calls: edits.length};
+}
+
 // ---------------------------------------------------------------- link check
 function loadRuntime(runtimeJs) {
   const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
@@ -372,6 +412,8 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 
 // ---------------------------------------------------------------- main
 async function main(req) {
+  if (!req.node_modules) fail('request without node_modules');
+  NODE_MODULES = req.node_modules;
   const t0 = Date.now(), timings = {};
   const lap = (k) => { timings[k] = Date.now() - t0; };
 
@@ -403,15 +445,21 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0};
+  const lean = (js, label) => {
+    const p = dropPositions(js, label), l = dropLineNumbers(p.js, label);
+    leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
+    return l.js;
+  };
   for (const mod of req.modules) {
-    const js = dropPositions(transpile($B, mod), mod.name).js;
+    const js = lean(transpile($B, mod), mod.name);
     const scope = 'locals_' + $B.scope_name(mod.name);
     if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
     for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
     steps.push(`function(){$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
                `function(${scope}){\n${js}\nreturn ${scope}})}`);
   }
-  const boot = dropPositions($B.python_to_js(req.boot_src, '__boot__'), '__boot__').js;
+  const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
   // explicit semicolons/commas: no ASI surprises between parts
@@ -426,15 +474,20 @@ async function main(req) {
 
   let outRuntime = runtime;
   if (req.minify) {
-    const reserved = [...scopes].sort();
     outRuntime = await minifyCached(runtime, [], false, req.cache_dir, 'runtime');
-    app = await minifyCached(app, reserved, true, req.cache_dir, 'app');
+    // The scope objects (`locals_<module>_<class>_<function>`, 2,300 uses of 160 long names) are
+    // plain lexical variables here (Brython needs the names only for its eval-based loader, which
+    // the bundle does not ship): terser mangles them like any local. None may be left.
+    app = await minifyCached(app, [], true, req.cache_dir, 'app');
+    const left = [...new Set(app.match(/\blocals_[\w$]+/g) || [])];
+    if (left.length) fail(`scope names left after minifying (used outside their function?): ${left.slice(0, 5).join(', ')}`);
+    leanCounts.scope_names = scopes.size;
     lap('minify');
     // re-check the minified runtime still loads and keeps what the app needs
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_node_hits: nodeHits, steps: {runtime: staged.steps, app: steps.length},
+  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

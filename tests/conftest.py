@@ -2,8 +2,16 @@
 
 Chromium: Playwright's own build when it is installed (a developer's laptop),
 otherwise Debian's /usr/bin/chromium (this machine and CI).
+
+Coverage runs (`python -m buildtools.coverage run`, docs/performance.md): with
+HSQ_SHIM_COVERAGE_DIR set, the instrumented bundle's `POST /__hsqcov` (the runtime functions
+that ran) is answered by a route of every browser context (DIR/hits-routed.txt), so no test's
+own server sees it or logs a failed request, or else by the static server (DIR/hits-server.txt);
+after each test every open page's hits are appended to DIR/hits-pages.txt (what ran since the
+bundle's last POST). Unset, nothing changes.
 """
 
+import json
 import os
 import threading
 from functools import partial
@@ -27,6 +35,15 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--host-resolver-rules=" + HOST_RULES]
 STRICT_CSP = "script-src 'self'"
+COVERAGE_DIR = os.environ.get("HSQ_SHIM_COVERAGE_DIR") or None
+COVERAGE_PATH = "/__hsqcov"
+PAGE_HITS = "() => globalThis.__hsqC ? [...globalThis.__hsqC.keys()].filter(i => globalThis.__hsqC[i]) : null"
+_coverage_lock = threading.Lock()
+
+
+def append_hits(name, line):
+    with _coverage_lock, open(os.path.join(COVERAGE_DIR, name), "a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
 class RepoHandler(SimpleHTTPRequestHandler):
@@ -38,8 +55,77 @@ class RepoHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def do_POST(self):
+        if not COVERAGE_DIR or self.path != COVERAGE_PATH:
+            self.send_error(501, "Unsupported method ('POST')")
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
+        try:
+            hits = [int(i) for i in json.loads(body)]
+        except (ValueError, TypeError):
+            self.send_error(400)
+            return
+        append_hits("hits-server.txt", json.dumps(hits))
+        self.send_response(204)
+        self.end_headers()
+
     def log_message(self, *args):
         pass
+
+
+def _route_coverage(context):
+    def handle(route):
+        try:
+            hits = [int(i) for i in json.loads(route.request.post_data or "")]
+            append_hits("hits-routed.txt", json.dumps(hits))
+        except (ValueError, TypeError):
+            pass
+        route.fulfill(status=204, body="")
+    context.route("**/__hsqcov", handle)
+
+
+if COVERAGE_DIR:
+    from playwright.sync_api import Browser
+
+    _new_context = Browser.new_context
+
+    def _new_context_with_coverage(self, *args, **kwargs):
+        context = _new_context(self, *args, **kwargs)
+        _route_coverage(context)
+        return context
+
+    Browser.new_context = _new_context_with_coverage
+
+
+def _open_pages(item):
+    """Every page of every context of the browsers a test used (sync API only)."""
+    from playwright.sync_api import Browser, BrowserContext, Page
+    browsers, pages = [], []
+    for value in item.funcargs.values():
+        if isinstance(value, Page):
+            value = value.context
+        if isinstance(value, BrowserContext):
+            value = value.browser or value
+        if isinstance(value, (Browser, BrowserContext)) and value not in browsers:
+            browsers.append(value)
+    for b in browsers:
+        for context in ([b] if isinstance(b, BrowserContext) else b.contexts):
+            pages.extend(context.pages)
+    return pages
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield
+    if not COVERAGE_DIR:
+        return
+    for page in _open_pages(item):
+        try:
+            hits = page.evaluate(PAGE_HITS)
+        except Exception:          # a closed or crashed page: its POSTs are all there is
+            continue
+        if hits:
+            append_hits("hits-pages.txt", json.dumps(hits))
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ tests fail with build.py's own message. They build a tiny fixture package in tmp
 never the real shim.
 """
 import ast
+import json
 import sys
 from pathlib import Path
 
@@ -227,7 +228,27 @@ class TestBundle:
         app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
         assert ".positions=[" not in app
         assert "call_with_position" not in app and "getattr_pep657" not in app
-        assert "set_lineno" in app                      # line numbers stay
+
+    def test_line_numbers_and_scope_names_dropped(self, fixture_build):
+        """No per-statement $B.set_lineno (dropLineNumbers); scope objects mangled like any local."""
+        _, out = fixture_build
+        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        assert "set_lineno" not in app and "locals_" not in app
+        assert "enter_frame" in app and '"install"' in app     # tracebacks keep function names
+
+    def test_line_numbers_dropped_in_conditions(self, tmp_path):
+        """`if`/`while` conditions start with `set_lineno(...) &&`: the prefix goes, the test stays."""
+        files = dict(FIXTURE)
+        files["shim/values.py"] = (
+            "def count(n):\n    i = 0\n    while i < n and (i != 7 or n > 9):\n        i += 1\n"
+            "        if i == 3:\n            continue\n        elif (i > 5) and (n > 0):\n            pass\n"
+            "    return i\n\n\nclass Value:\n    def __init__(self, x):\n        self.x = x\n")
+        write_package(tmp_path, files)
+        info = {}
+        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
+        app = app.split("var $hsq_app=", 1)[1]
+        assert "set_lineno" not in app and info["lean"]["set_lineno"] >= 8
+        assert "while( ($B.$bool($B.rich_comp('__lt__'" in app
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
@@ -273,12 +294,65 @@ class TestCoverageCut:
         with pytest.raises(build.BuildError, match="Brython 0.0.1"):
             build.load_cut_keys()
 
+    @pytest.mark.parametrize("full, expected", [(False, ["b"]), (True, ["b", "d"])])
+    def test_a_run_only_uncuts_unless_full(self, tmp_path, full, expected):
+        """cut = old cut - ran (keys no longer in the runtime dropped); --full: all - ran"""
+        from buildtools import coverage
+        out = tmp_path / "cut.json"
+        out.write_text('{"brython": "%s", "cut": ["a", "b", "c"]}' % runtime.BRYTHON_VERSION)
+        keys = tmp_path / "build.keys.json"
+        keys.write_text('["a", "b", "d"]')
+        hits = tmp_path / "hits.txt"
+        hits.write_text("[0]\n\n")
+        args = ["--out", str(out)] + (["--full"] if full else []) + [str(keys), str(hits)]
+        assert coverage.main(["merge"] + args) == 0
+        assert json.loads(out.read_text())["cut"] == expected
+
     def test_real_cut_list_matches_the_runtime(self):
         """Most listed keys still name a function: a stale list would silently cut nothing."""
         assert build.CUT_FILE.is_file(), "buildtools/cut-functions.json is missing"
         info = {}
         build.build_bytes(info=info, minify=False)
         assert info["cut"]["matched"] >= 0.9 * info["cut"]["listed"]
+
+
+class TestCoverageCollection:
+    """HSQ_SHIM_COVERAGE_DIR: the test server of tests/conftest.py collects the bundle's hits"""
+
+    SCRIPT = """
+import json, os, sys, threading, urllib.request, urllib.error
+from functools import partial
+from http.server import ThreadingHTTPServer
+sys.path.insert(0, %r)
+from tests.conftest import RepoHandler
+server = ThreadingHTTPServer(("127.0.0.1", 0), partial(RepoHandler, directory="."))
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = "http://127.0.0.1:%%d" %% server.server_address[1]
+def post(path, body):
+    try:
+        return urllib.request.urlopen(urllib.request.Request(url + path, data=body, method="POST")).status
+    except urllib.error.HTTPError as e:
+        return e.code
+print(json.dumps([post("/__hsqcov", b"[3, 1]"), post("/__hsqcov", b"[2]"), post("/__hsqcov", b"nope"),
+                  post("/elsewhere", b"[4]")]))
+"""
+
+    def run(self, tmp_path, coverage_dir):
+        import subprocess
+        env = {k: v for k, v in __import__("os").environ.items() if k != "HSQ_SHIM_COVERAGE_DIR"}
+        if coverage_dir:
+            env["HSQ_SHIM_COVERAGE_DIR"] = str(coverage_dir)
+        out = subprocess.run([sys.executable, "-c", self.SCRIPT % str(ROOT)], env=env, cwd=str(tmp_path),
+                             capture_output=True, text=True, check=True).stdout
+        return json.loads(out)
+
+    def test_posts_are_appended_when_the_variable_is_set(self, tmp_path):
+        assert self.run(tmp_path, tmp_path) == [204, 204, 400, 501]
+        assert (tmp_path / "hits-server.txt").read_text() == "[3, 1]\n[2]\n"
+
+    def test_no_endpoint_otherwise(self, tmp_path):
+        assert self.run(tmp_path, None) == [501, 501, 501, 501]
+        assert list(tmp_path.iterdir()) == []
 
 
 class TestCommandLine:
