@@ -110,8 +110,11 @@ def run(args, stdout=None, stderr=None):
     async def audit():
         async with async_playwright() as playwright:
             executable = crawl.chromium_executable(playwright, args.browser)
-            browser = await playwright.chromium.launch(
-                executable_path=executable, args=crawl.CHROMIUM_FLAGS, headless=True)
+            try:
+                browser = await playwright.chromium.launch(
+                    executable_path=executable, args=crawl.CHROMIUM_FLAGS, headless=True)
+            except Exception as error:
+                raise BrowserError(error) from None
             try:
                 await job.run(browser)
             finally:
@@ -128,10 +131,9 @@ def run(args, stdout=None, stderr=None):
         progress.finish()
         stderr.write("hsq-shim check: interrupted\n")
         return 130
-    except Exception as error:              # the browser would not start
+    except BrowserError as error:
         progress.finish()
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        stderr.write("hsq-shim check: could not run Chromium: %s\n" % first)
+        stderr.write("hsq-shim check: could not start Chromium: %s\n" % first_line(error.args[0]))
         return 2
     progress.finish()
     document = report.build_document(start_urls, job.pages, job.skipped,
@@ -146,6 +148,14 @@ def run(args, stdout=None, stderr=None):
         stderr.write("hsq-shim check: could not write the report: %s\n" % error)
         return 2
     return 1 if document["summary"]["problems"] else 0
+
+
+class BrowserError(Exception):
+    """Chromium would not start (a broken --browser, missing libraries)."""
+
+
+def first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _run_async(make_coroutine):
@@ -171,9 +181,9 @@ def _run_async(make_coroutine):
     return outcome.get("value")
 
 
-def main(argv=None):
+def main(argv=None, stdout=None, stderr=None):
     parser = argparse.ArgumentParser(
         prog="hsq-shim check", description="Crawl a site and report every HubSpot tracking "
         "defect (exit status 0 only when none was found).")
     add_arguments(parser)
-    return run(parser.parse_args(argv))
+    return run(parser.parse_args(argv), stdout, stderr)

@@ -55,6 +55,7 @@ VISITOR_COOKIES = ("hubspotutk", "__hstc", "__hssc", "__hssrc")
 OPT_IN_POLICIES = ("OPT_IN", "COOKIES_BY_CATEGORY", "NO_COOKIES")
 TRACKING_WORDS = re.compile(r"_hsq|_hsp|hsqShim|hs-scripts|hs-analytics|hubspot|hsq-shim",
                             re.IGNORECASE)
+STACK_FRAME = re.compile(r"(https?://[^\s()]+?):(\d+):(\d+)")
 ARGUMENT = re.compile(r"^argument (\d+) must be (.+), got (.+)$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FAILURE_ADVICE = {
@@ -281,7 +282,11 @@ def _identities(beacons):
 def _page_errors(facts):
     out = []
     for error in facts.errors:
-        text = error["message"] + "\n" + error["stack"] + "\n" + (error["source"] or "")
+        # The message, the statement it points at, and script files other than the page
+        # (whose own address may well contain "hubspot").
+        frames = [url for url, _line, _column in STACK_FRAME.findall(error["stack"])
+                  if url.split("#")[0] != facts.final_url.split("#")[0]]
+        text = "\n".join([error["message"], error["source"] or ""] + frames)
         if not TRACKING_WORDS.search(text):
             continue                        # the page's other errors are not ours to judge
         where = " (in: %s)" % error["source"][:120] if error["source"] else ""
@@ -289,7 +294,8 @@ def _page_errors(facts):
                   "var _hsq = window._hsq = window._hsq || [];" if re.search(r"_hs[qp]", text)
                   else "What it should track is lost.")
         out.append(problem("page-error", "The page's tracking code throws: %s%s. %s"
-                           % (error["message"].splitlines()[0][:200], where, advice), **error))
+                           % (error["message"].splitlines()[0][:200], where, advice),
+                           error=error["message"], source=error["source"], stack=error["stack"]))
     return out
 
 

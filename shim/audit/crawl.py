@@ -318,21 +318,31 @@ def _short(error):
 
 
 def _error_facts(error, facts):
-    """An uncaught error: its message, stack, and the page source line it points at
-    (inline scripts report lines of the HTML document)."""
+    """An uncaught error: its message, stack, and the statement of the page's HTML its top
+    frame points at (inline scripts report lines and columns of the document)."""
     message = getattr(error, "message", None) or str(error)
     stack = getattr(error, "stack", None) or ""
     source = None
-    body = facts.body or ""
     page_url = urldefrag(facts.final_url)[0]
-    for frame in STACK_FRAME.finditer(stack):
-        if urldefrag(frame.group(1))[0] == page_url and body:
-            lines = body.splitlines()
-            number = int(frame.group(2))
-            if 0 < number <= len(lines):
-                source = lines[number - 1].strip()[:300]
-            break
+    frame = STACK_FRAME.search(stack)
+    if frame and urldefrag(frame.group(1))[0] == page_url and facts.body:
+        lines = facts.body.splitlines()
+        number, column = int(frame.group(2)), int(frame.group(3))
+        if 0 < number <= len(lines):
+            source = statement_at(lines[number - 1], column - 1)
     return {"message": str(message)[:500], "stack": stack[:2000], "source": source}
+
+
+def statement_at(line, index):
+    """The statement around `index` in a line of HTML: from the previous `;`, `{`, `}` or
+    tag end to the next `;` or tag start, so a line of several scripts is not one blob."""
+    index = max(0, min(index, len(line)))
+    start = max(line.rfind(mark, 0, index) for mark in (";", "{", "}", ">")) + 1
+    ends = [i for i in (line.find(";", index), line.find("<", index)) if i >= 0]
+    end = min(ends) + 1 if ends else len(line)
+    if end > 0 and line[end - 1] == "<":
+        end -= 1
+    return line[start:end].strip()[:300]
 
 
 # -- the crawl -------------------------------------------------------------------
