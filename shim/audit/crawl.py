@@ -363,8 +363,8 @@ class CrawlOptions:
 
 
 class Crawl:
-    """Breadth-first over the start URLs' origins. `pages` are PageFacts in visit order;
-    `skipped` lists the links not opened, with why."""
+    """Breadth-first over the start URLs' origins. `pages` are PageFacts (in the order
+    found, once run() returns); `skipped` lists the links not opened, and why."""
 
     def __init__(self, start_urls, options, on_page=None):
         self.options = options
@@ -374,8 +374,9 @@ class Crawl:
         self.pages = []
         self.skipped = []
         self._seen = set()
-        self._frontier = []                 # (url, depth, requested), in discovery order
+        self._frontier = []                 # (url, depth, requested, source), as found
         self._running = 0
+        self._order = {}                    # url -> discovery rank: the report's order
         for url in start_urls:
             self._enqueue(url, 0, requested=True)
 
@@ -399,7 +400,8 @@ class Crawl:
             if why:
                 self.skipped.append({"url": url, "reason": why, "linked_from": source})
                 return
-        self._frontier.append((url, depth, requested))
+        self._order[url] = len(self._order)
+        self._frontier.append((url, depth, requested, source))
 
     async def run(self, browser):
         # robots.txt of the start origins, off the event loop (a slow server blocks nothing).
@@ -410,29 +412,34 @@ class Crawl:
         visits = set()
         while self._frontier or visits:
             while self._frontier and len(self.pages) + self._running < self.options.max_pages:
-                url, depth, requested = self._frontier.pop(0)
+                url, depth, requested, source = self._frontier.pop(0)
                 self._running += 1
-                visits.add(asyncio.ensure_future(self._visit(browser, slots, url, depth, requested)))
+                visits.add(asyncio.ensure_future(
+                    self._visit(browser, slots, url, depth, requested, source)))
             if not visits:
                 break
             done, visits = await asyncio.wait(visits, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
-        for url, _depth, _requested in self._frontier:
-            self.skipped.append({"url": url, "reason": "over --max-pages", "linked_from": None})
+        for url, _depth, _requested, source in self._frontier:
+            self.skipped.append({"url": url, "reason": "over --max-pages", "linked_from": source})
         self._frontier = []
+        # Pages finish in any order; the report lists them breadth-first, as found.
+        self.pages.sort(key=lambda facts: self._order[facts.url])
 
-    async def _visit(self, browser, slots, url, depth, requested):
+    async def _visit(self, browser, slots, url, depth, requested, source):
         async with slots:
             facts = await visit(browser, url, depth, self.options, requested)
         self._running -= 1
         if origin(facts.final_url) not in self.origins:
             if not requested:               # a link that leads off the site: not ours
                 self.skipped.append({"url": url, "reason": "redirects to another site (%s)"
-                                     % origin(facts.final_url), "linked_from": None})
+                                     % origin(facts.final_url), "linked_from": source})
                 self.on_page(None, self)
                 return
             self.origins.add(origin(facts.final_url))     # http -> https, -> www.
+            await asyncio.get_running_loop().run_in_executor(
+                None, self.robots.allowed, origin(facts.final_url) + "/")
         self.pages.append(facts)
         if facts.failure is None:
             for link in facts.links:

@@ -17,7 +17,7 @@ class AuditRun:
         self.json_path = tmp_path / "report.json"
         self.html_path = tmp_path / "report.html"
         out, err = io.StringIO(), io.StringIO()
-        self.status = main(argv + FAST + ["--json", str(self.json_path),
+        self.status = main(FAST + argv + ["--json", str(self.json_path),
                                           "--html", str(self.html_path)], out, err)
         self.stdout, self.stderr = out.getvalue(), err.getvalue()
         assert self.json_path.exists(), "exit status %s, stderr: %s" % (self.status, self.stderr)

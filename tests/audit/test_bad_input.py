@@ -1,0 +1,75 @@
+"""`hsq-shim check` given addresses it cannot audit: an unreachable site, a non-HTML URL,
+a redirect loop, a page that never finishes loading, a missing page. Each is a reported
+problem with its own code, never a traceback; the exit status says problems were found."""
+
+import socket
+
+import pytest
+
+from tests.audit.conftest import AuditRun
+from tests.audit.sites import Site, page
+
+PAGES = {
+    "/data.json": (200, {"Content-Type": "application/json"}, '{"a": 1}'),
+    "/loop": (302, {"Location": "/loop"}, ""),
+    # HTML arrives, but an image never does: the load event never fires.
+    "/slow": page("Slow", '<img src="/hang" alt="">'),
+    "/hang": "hang",
+}
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site():
+    served = Site(PAGES)
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def run(site, tmp_path_factory):
+    urls = ["http://127.0.0.1:%d/" % closed_port()] + [
+        site.url + path for path in ("/data.json", "/loop", "/slow", "/missing")]
+    return AuditRun(tmp_path_factory.mktemp("bad"), urls + ["--timeout", "8"])
+
+
+def test_each_address_is_reported_with_its_own_code(run, site):
+    codes = {page["url"].replace(site.url, ""): [p["code"] for p in page["problems"]]
+             for page in run.report["pages"]}
+    assert codes == {run.report["start_urls"][0]: ["unreachable"], "/data.json": ["not-html"],
+                     "/loop": ["redirect-loop"], "/slow": ["page-timeout"],
+                     "/missing": ["http-error"]}
+    assert run.status == 1
+    assert "Traceback" not in run.stderr and run.stderr == ""
+
+
+def test_the_messages_say_what_happened(run, site):
+    messages = {page["url"].replace(site.url, ""): page["problems"][0]["message"]
+                for page in run.report["pages"]}
+    assert "could not be reached (ERR_CONNECTION_REFUSED)" in messages[run.report["start_urls"][0]]
+    assert "not a web page (content type application/json)" in messages["/data.json"]
+    assert "redirects in a loop" in messages["/loop"]
+    assert messages["/slow"].startswith("The page did not finish loading within 8 s.")
+    assert messages["/missing"].startswith("The server answered HTTP 404.")
+
+
+def test_the_terminal_summary_lists_them(run):
+    assert run.stdout.startswith("hsq-shim check: 5 problems on 5 of 5 pages")
+    for code in ("unreachable", "not-html", "redirect-loop", "page-timeout", "http-error"):
+        assert "    " + code in run.stdout
+
+
+def test_usage_errors_are_reported_without_a_browser(capsys):
+    from shim.audit import main
+    assert main(["ftp://example.com/"]) == 2
+    assert "is not an http(s) URL" in capsys.readouterr().err
+    assert main(["http://127.0.0.1:1/", "--browser", "/nonexistent/chromium"]) == 2
+    assert "--browser /nonexistent/chromium: no such executable" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["http://127.0.0.1:1/", "--max-pages", "0"])
+    assert exit_.value.code == 2
