@@ -1,4 +1,6 @@
-"""`hsq-shim check`: audit a whole site's HubSpot tracking in one command.
+"""crawl a site and report every HubSpot tracking defect (exit status 0: none found)
+
+`hsq-shim check` audits a whole site's HubSpot tracking in one command:
 
     hsq-shim check https://www.example.com/ --max-pages 50 --json report.json --html report.html
     python -m shim.audit https://www.example.com/          (the same, without the console script)

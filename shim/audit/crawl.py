@@ -56,6 +56,8 @@ READ_PAGE_JS = """() => {
   const queue = window._hsq;
   return {
     title: document.title,
+    // The address this document was loaded from (pushState changes location, not this).
+    document_url: text((performance.getEntriesByType('navigation')[0] || {}).name || location.href),
     shim: !!(shim && typeof shim === 'object' && shim.beacons),
     ready: !!(shim && shim.ready === true),
     version: shim ? text(shim.version) : null,
@@ -255,23 +257,22 @@ async def _load(page, tracking, facts, options):
         facts.body = await response.text()
     except Exception:
         facts.body = ""
-    # The shim runs at the load event, in short tasks: wait for it, then for late beacons
-    # (a router's view after it mounts, a tag manager that injects HubSpot's loader).
-    loop = asyncio.get_running_loop()
-    loaded = loop.time()
-    while True:
-        waited = loop.time() - loaded
-        if tracking.scripts or waited < options.settle:
-            if await _evaluate(page, SHIM_READY_JS):
-                await asyncio.sleep(options.settle)
-                break
-        if waited >= READY_TIMEOUT_S or (not tracking.scripts and waited >= options.settle):
+    read = None
+    for _document in range(3):              # a script or meta refresh may load another page
+        await _settle(page, tracking, options)
+        read = await _evaluate(page, READ_PAGE_JS)
+        if read is not None:
             break
-        await asyncio.sleep(POLL_S)
-    read = await _evaluate(page, READ_PAGE_JS)
+        try:
+            await page.wait_for_load_state("load", timeout=timeout_ms)
+        except Exception:
+            break
     if read is None:
-        facts.failure = ("page-failed", "the page could not be read (it navigated away or closed)")
+        facts.failure = ("page-failed", "the page could not be read: it kept navigating away "
+                                        "or closed")
         return
+    if read["document_url"] != facts.final_url:     # moved by script or meta refresh:
+        facts.final_url, facts.body = read["document_url"], ""   # the HTML is another's
     facts.title = read["title"]
     facts.shim = read["shim"]
     facts.ready = read["ready"]
@@ -286,6 +287,23 @@ async def _load(page, tracking, facts, options):
     facts.scripts = list(tracking.scripts)
     facts.cookies = [{"name": c["name"], "domain": c["domain"], "path": c["path"]}
                      for c in await page.context.cookies()]
+
+
+async def _settle(page, tracking, options):
+    """The shim runs at the load event, in short tasks: wait for it to be ready, then for
+    late beacons (a router's view after it mounts); without HubSpot's script, wait as
+    long for a tag manager to inject it."""
+    loop = asyncio.get_running_loop()
+    loaded = loop.time()
+    while True:
+        waited = loop.time() - loaded
+        if tracking.scripts or waited < options.settle:
+            if await _evaluate(page, SHIM_READY_JS):
+                await asyncio.sleep(options.settle)
+                return
+        if waited >= READY_TIMEOUT_S or (not tracking.scripts and waited >= options.settle):
+            return
+        await asyncio.sleep(POLL_S)
 
 
 async def _evaluate(page, script):
@@ -304,6 +322,9 @@ def _goto_failure(error, timeout_s):
             return ("redirect-loop", "the URL redirects in a loop (%s)" % code)
         if code == "ERR_ABORTED" and "Download is starting" not in text:
             return ("unreachable", "the browser aborted the navigation (%s)" % code)
+        if code.startswith("ERR_CERT_") or code.startswith("ERR_SSL_"):
+            return ("unreachable", "the site's TLS certificate was refused (%s; --insecure "
+                                   "accepts it on a staging site)" % code)
         return ("unreachable", "the site could not be reached (%s)" % code)
     if "Download is starting" in text:
         return ("not-html", "the URL is a download, not a web page")

@@ -18,7 +18,7 @@ AFTER_START = ("(function wait() { if (window.hsqShim && hsqShim.ready) { %s } "
 
 PAGES = {
     "/": page("Home", links("/spa", "/double", "/typos", "/typos#again", "/identify",
-                            "/no-embed", "/error", "/consent", "/off", "/portals",
+                            "/no-embed", "/error", "/consent", "/off", "/portals", "/moved",
                             "/doc.pdf", "/private/secret", "http://other.invalid/elsewhere",
                             "mailto:team@example.com")
               + QUEUE % ("_hsq.push(['identify', {email: 'ada@example.com', firstname: 'Ada'}]);\n"
@@ -47,6 +47,8 @@ PAGES = {
     "/off": page("Off", QUEUE % "_hsq.push(['setTrackingEnabled', false]);"),
     "/portals": page("Portals", embed=EMBED + EMBED.replace("hs-script-loader", "hs-old")
                      .replace("123.js", "456.js")),
+    # Moved by script: the page audited is the one it leads to.
+    "/moved": page("Moved", "<script>location.replace('/spa');</script>", embed=""),
     "/doc.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
     "/private/secret": page("Secret", "", embed=""),
     "/robots.txt": (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /private/\n"),
@@ -55,6 +57,7 @@ PAGES = {
 EXPECTED = {
     "/": [],
     "/spa": [],
+    "/moved": [],
     "/double": ["double-page-view"],
     "/typos": ["unknown-command", "bad-argument", "event-without-name", "unknown-command"],
     "/identify": ["callback-error", "identify-without-email"],
@@ -101,6 +104,8 @@ def test_clean_pages_are_counted_as_hubspot_counts_them(run, site):
         "custom event", "pe123_home_viewed", {"plan": "pro"})
     assert view["params"]["ce"] == "false"          # OPT_IN, no consent: anonymous
     assert home["errors"] and home["cookies"] == []  # its own error is listed, not judged
+    moved = run.page(site.url + "/moved")
+    assert (moved["final_url"], moved["page_views"]) == (site.url + "/spa", 2)
 
 
 def test_summary_counts_problems_by_code(run):
@@ -191,16 +196,16 @@ def test_the_crawl_stays_on_the_site_and_obeys_robots_txt(run, site):
 
 def test_the_terminal_summary_lists_pages_with_problems_first(run, site):
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("hsq-shim check: 12 problems on 8 of 10 pages")
+    assert lines[0].startswith("hsq-shim check: 12 problems on 8 of 11 pages")
     pages = [line for line in lines if re.match(r"^(✓|✗|ok|!!) ", line)]
-    assert len(pages) == 10
+    assert len(pages) == 11
     assert all(not line.startswith(("✓", "ok")) for line in pages[:8])
     assert "    unknown-command" in run.stdout and "Did you mean `setPath`?" in run.stdout
 
 
 def test_the_html_report_renders_the_problems_first(run, page):
     page.goto(run.html_path.as_uri())
-    assert page.locator("h1").inner_text() == "12 problems on 8 of 10 pages"
+    assert page.locator("h1").inner_text() == "12 problems on 8 of 11 pages"
     first = page.locator(".pages > details").first
     assert first.get_attribute("open") is not None
     assert first.locator(".problem .code").count() >= 1
