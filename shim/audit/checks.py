@@ -282,10 +282,10 @@ def _identities(beacons):
 def _page_errors(facts):
     out = []
     for error in facts.errors:
-        # The message, the statement it points at, and script files other than the page
-        # (whose own address may well contain "hubspot").
+        # The message, the statement it points at, and frames in HubSpot's script (the
+        # shim) -- not any URL: the site's own address may well contain "hubspot".
         frames = [url for url, _line, _column in STACK_FRAME.findall(error["stack"])
-                  if url.split("#")[0] != facts.final_url.split("#")[0]]
+                  if LOADER_URL.match(url) or "hsq-shim" in url.split("?")[0]]
         text = "\n".join([error["message"], error["source"] or ""] + frames)
         if not TRACKING_WORDS.search(text):
             continue                        # the page's other errors are not ours to judge

@@ -229,6 +229,8 @@ summary:hover { background:#fafbfd; }
 .code { font:600 12px/1 ui-monospace,SFMono-Regular,Menlo,monospace; background:#fff;
   color:var(--bad); border:1px solid #f3c4c0; border-radius:20px; padding:3px 8px; }
 .problem p { margin:6px 0 0; }
+.problem p code { font:13px ui-monospace,SFMono-Regular,Menlo,monospace; background:#fff;
+  border-radius:4px; padding:0 4px; }
 .evidence { margin-top:8px; } .evidence summary { display:inline; padding:0;
   color:var(--muted); font-size:13px; }
 pre { background:#fff; border:1px solid var(--line); border-radius:6px; padding:10px;
@@ -251,6 +253,15 @@ footer { margin-top:40px; color:var(--muted); font-size:13px; }
 
 def esc(value):
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def prose(text):
+    """A message, escaped, with its `command` names set as code."""
+    parts = esc(text).split("`")
+    if len(parts) % 2 == 0:                 # an odd backtick: leave the text as it is
+        return esc(text)
+    return "".join(part if i % 2 == 0 else "<code>%s</code>" % part
+                   for i, part in enumerate(parts))
 
 
 def html_report(document):
@@ -303,7 +314,7 @@ def _html_page(page, start_urls):
     for item in problems:
         evidence = {k: v for k, v in item["evidence"].items() if v not in (None, [], "")}
         parts.append("<div class=problem><span class=code>%s</span><p>%s</p>"
-                     % (esc(item["code"]), esc(item["message"])))
+                     % (esc(item["code"]), prose(item["message"])))
         if evidence:
             parts.append("<details class=evidence><summary>Evidence</summary><pre>%s</pre></details>"
                          % esc(json.dumps(evidence, indent=2, ensure_ascii=False)))
@@ -313,6 +324,8 @@ def _html_page(page, start_urls):
                      "<th>Parameters</th></tr>")
         for beacon in page["beacons"]:
             details = []
+            if beacon["params"].get("ce") == "false":
+                details.append("anonymous: no consent (ce=false)")
             for key in ("name", "title"):
                 if beacon.get(key):
                     details.append("%s: %s" % (key, beacon[key]))
