@@ -45,6 +45,7 @@ CODES = {
     "unreachable": "the page could not be loaded",
     "redirect-loop": "the URL redirects in a loop",
     "page-timeout": "the page never finished loading",
+    "page-busy": "a script on the page never lets go of it",
     "http-error": "the server answered with an error",
     "not-html": "the URL is not a web page",
     "page-failed": "the audit could not read the page",
@@ -64,6 +65,8 @@ FAILURE_ADVICE = {
     "page-timeout": ("HubSpot's script sends its page view at the window load event, so "
                      "a page that never finishes loading is never counted: find the "
                      "request that hangs (a stalled third-party script, a long poll)."),
+    "page-busy": ("The page freezes for visitors, and tracking may not run: find the "
+                  "script that never ends (an endless loop, a huge synchronous task)."),
     "http-error": "Fix or remove the links to it.",
     "not-html": "Give the audit the address of a web page.",
     "page-failed": "Audit the page again; if it persists, open it in a browser.",

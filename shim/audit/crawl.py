@@ -41,6 +41,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 READY_TIMEOUT_S = 10                        # the shim's start after load (a slow machine)
 POLL_S = 0.05
+CLOSE_TIMEOUT_S = 10
 ROBOTS_TIMEOUT_S = 5
 # Links to these are files, not pages: never opened by the crawl.
 FILE_EXTENSIONS = frozenset(
@@ -136,7 +137,7 @@ class Robots:
             with urllib.request.urlopen(request, timeout=ROBOTS_TIMEOUT_S) as response:
                 body = response.read(512 * 1024).decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
-            if error.code in (401, 403):    # as Google reads it: the whole site is closed
+            if error.code in (401, 403):    # as urllib.robotparser reads it: all closed
                 parser = urllib.robotparser.RobotFileParser()
                 parser.disallow_all = True
                 return parser
@@ -217,7 +218,11 @@ async def visit(browser, url, depth, options, requested=False):
         page = await context.new_page()
         errors = []
         page.on("pageerror", lambda error: errors.append(error))
-        await _load(page, tracking, facts, options)
+        try:
+            await _load(page, tracking, facts, options)
+        except PageBusy:
+            facts.failure = ("page-busy", "the page stopped answering for over %g s after "
+                             "it loaded: a script keeps it busy" % options.timeout)
         facts.errors = [_error_facts(error, facts) for error in errors]
     except Exception as error:              # the browser went away, a context refused...
         if facts.failure is None:
@@ -225,7 +230,7 @@ async def visit(browser, url, depth, options, requested=False):
     finally:
         if context is not None:
             try:
-                await context.close()
+                await asyncio.wait_for(context.close(), CLOSE_TIMEOUT_S)
             except Exception:
                 pass
     facts.seconds = loop.time() - started
@@ -244,7 +249,7 @@ async def _load(page, tracking, facts, options):
         facts.failure = ("unreachable", "the browser loaded nothing for this URL")
         return
     facts.status = response.status
-    headers = await response.all_headers()
+    headers = await _bounded(response.all_headers(), options.timeout)
     facts.content_type = headers.get("content-type", "")
     if facts.status >= 400:
         facts.failure = ("http-error", "the server answered HTTP %d" % facts.status)
@@ -254,13 +259,15 @@ async def _load(page, tracking, facts, options):
                          % (facts.content_type or "unknown"))
         return
     try:
-        facts.body = await response.text()
+        facts.body = await _bounded(response.text(), options.timeout)
+    except PageBusy:
+        raise
     except Exception:
         facts.body = ""
     read = None
     for _document in range(3):              # a script or meta refresh may load another page
         await _settle(page, tracking, options)
-        read = await _evaluate(page, READ_PAGE_JS)
+        read = await _evaluate(page, READ_PAGE_JS, options.timeout)
         if read is not None:
             break
         try:
@@ -286,7 +293,7 @@ async def _load(page, tracking, facts, options):
         facts.beacons = [b.url_raw for b in tracking.beacons]
     facts.scripts = list(tracking.scripts)
     facts.cookies = [{"name": c["name"], "domain": c["domain"], "path": c["path"]}
-                     for c in await page.context.cookies()]
+                     for c in await _bounded(page.context.cookies(), options.timeout)]
 
 
 async def _settle(page, tracking, options):
@@ -298,7 +305,7 @@ async def _settle(page, tracking, options):
     while True:
         waited = loop.time() - loaded
         if tracking.scripts or waited < options.settle:
-            if await _evaluate(page, SHIM_READY_JS):
+            if await _evaluate(page, SHIM_READY_JS, options.timeout):
                 await asyncio.sleep(options.settle)
                 return
         if waited >= READY_TIMEOUT_S or (not tracking.scripts and waited >= options.settle):
@@ -306,9 +313,25 @@ async def _settle(page, tracking, options):
         await asyncio.sleep(POLL_S)
 
 
-async def _evaluate(page, script):
+class PageBusy(Exception):
+    """The page did not answer an evaluate in time: a script keeps its main thread busy."""
+
+
+async def _bounded(awaitable, timeout_s):
+    """Any call that needs the page's renderer (even a response body) waits for its main
+    thread: bounded, so a page stuck in a script cannot stall the audit."""
     try:
-        return await page.evaluate(script)
+        return await asyncio.wait_for(awaitable, timeout_s)
+    except asyncio.TimeoutError:
+        raise PageBusy() from None
+
+
+async def _evaluate(page, script, timeout_s):
+    """The script's result; None when the page is gone or navigating."""
+    try:
+        return await _bounded(page.evaluate(script), timeout_s)
+    except PageBusy:
+        raise
     except Exception:
         return None
 

@@ -46,7 +46,8 @@ class Site:
                     for key, value in headers.items():
                         self.send_header(key, value)
                     self.send_header("Content-Length", str(len(data)))
-                    self.send_header("Cache-Control", "no-store")
+                    if "Cache-Control" not in headers:
+                        self.send_header("Cache-Control", "no-store")
                     self.end_headers()
                     self.wfile.write(data)
                 except OSError:

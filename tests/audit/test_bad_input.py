@@ -1,5 +1,6 @@
 """`hsq-shim check` given addresses it cannot audit: an unreachable site, a non-HTML URL,
-a redirect loop, a page that never finishes loading, a missing page. Each is a reported
+a redirect loop, a page that never finishes loading or whose script never ends, a missing
+page. Each is a reported
 problem with its own code, never a traceback; the exit status says problems were found."""
 
 import socket
@@ -11,10 +12,15 @@ from tests.audit.sites import Site, page
 
 PAGES = {
     "/data.json": (200, {"Content-Type": "application/json"}, '{"a": 1}'),
-    "/loop": (302, {"Location": "/loop"}, ""),
+    # Permanent and cacheable, as such loops usually are: the browser follows it from its
+    # cache, so the loop ends in a moment even on a loaded machine.
+    "/loop": (301, {"Location": "/loop", "Cache-Control": "max-age=3600"}, ""),
     # HTML arrives, but an image never does: the load event never fires.
     "/slow": page("Slow", '<img src="/hang" alt="">'),
     "/hang": "hang",
+    # Loads, then a script never lets go of the page.
+    "/busy": page("Busy", "<script>addEventListener('load', () => setTimeout(() => "
+                          "{ for (;;) {} }, 0));</script>", embed=""),
 }
 
 
@@ -34,15 +40,15 @@ def site():
 @pytest.fixture(scope="module")
 def run(site, tmp_path_factory):
     urls = ["http://127.0.0.1:%d/" % closed_port()] + [
-        site.url + path for path in ("/data.json", "/loop", "/slow", "/missing")]
-    return AuditRun(tmp_path_factory.mktemp("bad"), urls + ["--timeout", "8"])
+        site.url + path for path in ("/data.json", "/loop", "/slow", "/busy", "/missing")]
+    return AuditRun(tmp_path_factory.mktemp("bad"), urls + ["--timeout", "10"])
 
 
 def test_each_address_is_reported_with_its_own_code(run, site):
     codes = {page["url"].replace(site.url, ""): [p["code"] for p in page["problems"]]
              for page in run.report["pages"]}
     assert codes == {run.report["start_urls"][0]: ["unreachable"], "/data.json": ["not-html"],
-                     "/loop": ["redirect-loop"], "/slow": ["page-timeout"],
+                     "/loop": ["redirect-loop"], "/slow": ["page-timeout"], "/busy": ["page-busy"],
                      "/missing": ["http-error"]}
     assert run.status == 1
     assert "Traceback" not in run.stderr and run.stderr == ""
@@ -54,13 +60,16 @@ def test_the_messages_say_what_happened(run, site):
     assert "could not be reached (ERR_CONNECTION_REFUSED)" in messages[run.report["start_urls"][0]]
     assert "not a web page (content type application/json)" in messages["/data.json"]
     assert "redirects in a loop" in messages["/loop"]
-    assert messages["/slow"].startswith("The page did not finish loading within 8 s.")
+    assert messages["/slow"].startswith("The page did not finish loading within 10 s.")
+    assert messages["/busy"].startswith("The page stopped answering for over 10 s after it "
+                                        "loaded: a script keeps it busy.")
     assert messages["/missing"].startswith("The server answered HTTP 404.")
 
 
 def test_the_terminal_summary_lists_them(run):
-    assert run.stdout.startswith("hsq-shim check: 5 problems on 5 of 5 pages")
-    for code in ("unreachable", "not-html", "redirect-loop", "page-timeout", "http-error"):
+    assert run.stdout.startswith("hsq-shim check: 6 problems on 6 of 6 pages")
+    for code in ("unreachable", "not-html", "redirect-loop", "page-timeout", "page-busy",
+                 "http-error"):
         assert "    " + code in run.stdout
 
 

@@ -77,8 +77,8 @@ def test_a_reason_no_rule_knows_is_still_reported():
 
 def test_every_code_has_its_legend_and_failures_have_advice():
     facts = PageFacts("https://www.example.com/", 0)
-    for code in ("unreachable", "redirect-loop", "page-timeout", "http-error", "not-html",
-                 "page-failed"):
+    for code in ("unreachable", "redirect-loop", "page-timeout", "page-busy", "http-error",
+                 "not-html", "page-failed"):
         facts.failure = (code, "what happened")
         [problem] = check_page(facts)
         assert problem["code"] == code and problem["message"].startswith("What happened. ")
