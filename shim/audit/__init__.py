@@ -110,6 +110,7 @@ def run(args, stdout=None, stderr=None):
     job = crawl.Crawl(start_urls, options, on_page)
 
     async def audit():
+        progress.update(0, job.total, "starting Chromium")
         async with async_playwright() as playwright:
             executable = crawl.chromium_executable(playwright, args.browser)
             try:

@@ -100,7 +100,7 @@ def check_page(facts, portal=None):
 
 def _tracking_code(facts, beacons):
     views = [b for b in beacons if b.kind == "page view"]
-    if not facts.scripts and not facts.shim and not beacons:
+    if not facts.scripts and not facts.shim and not beacons and not facts.embeds:
         queued = [name for name in facts.queued if name]
         message = ("HubSpot's tracking code is not on this page, so HubSpot never sees "
                    "this page's visits. Add the embed code (<script id=\"hs-script-loader\" "
@@ -115,6 +115,12 @@ def _tracking_code(facts, beacons):
     reasons = [i["reason"] for i in facts.ignored if i["reason"].startswith("not sent")]
     if reasons:
         return []                           # the suppression itself is reported
+    if not facts.shim:
+        return [problem("no-page-view",
+                        "HubSpot's tracking code is on the page but never ran, so this page's "
+                        "visits are not counted. Check the page's Content-Security-Policy "
+                        "(script-src must allow js.hs-scripts.com) and its console errors.",
+                        scripts=list(facts.scripts) or list(facts.embeds))]
     return [problem("no-page-view",
                     "HubSpot's tracking code loaded but sent no page view, so this page's "
                     "visits are not counted. Look for code that stops the automatic view.",

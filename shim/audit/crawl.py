@@ -66,6 +66,8 @@ READ_PAGE_JS = """() => {
     ignored: (shim && shim.ignored) ? Array.from(shim.ignored, i => ({entry: text(i.entry), reason: text(i.reason)})) : [],
     queued: (!shim && Array.isArray(queue)) ? Array.from(queue, e => Array.isArray(e) ? text(e[0]) : typeof e) : [],
     policy: tag ? tag.getAttribute('data-consent-policy') : null,
+    embeds: Array.from(document.querySelectorAll('script[src]'), s => s.src)
+      .filter(src => /hs-scripts[.]com|hs-analytics[.]net|hsq-shim/i.test(src)),
     links: Array.from(document.querySelectorAll('a[href], area[href]'), a => text(a.href)),
   };
 }"""
@@ -191,6 +193,7 @@ class PageFacts:
         self.ignored = []                   # {entry, reason}
         self.queued = []                    # _hsq entries never processed (no script)
         self.scripts = []                   # HubSpot loader URLs answered with the shim
+        self.embeds = []                    # HubSpot <script src> tags in the page
         self.policy = None
         self.cookies = []                   # {name, domain, path}
         self.errors = []                    # {message, stack, source}
@@ -286,6 +289,7 @@ async def _load(page, tracking, facts, options):
     facts.ignored = read["ignored"]
     facts.queued = read["queued"]
     facts.policy = read["policy"] or options.consent_policy
+    facts.embeds = read["embeds"]
     facts.links = [link for link in read["links"] if link]
     if read["beacons"] is not None:
         facts.beacons = [b["url"] for b in read["beacons"] if b["url"]]

@@ -11,6 +11,7 @@ Rule 3: problems first: pages with problems are listed before clean ones, in cra
 
 import html
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -99,7 +100,7 @@ class Style:
     def __init__(self, stream):
         tty = hasattr(stream, "isatty") and stream.isatty()
         encoding = (getattr(stream, "encoding", None) or "ascii").lower()
-        self.color = tty
+        self.color = tty and not os.environ.get("NO_COLOR")       # no-color.org
         self.unicode = "utf" in encoding
         self.ok = "✓" if self.unicode else "ok"
         self.bad = "✗" if self.unicode else "!!"

@@ -46,8 +46,7 @@ class Site:
                     for key, value in headers.items():
                         self.send_header(key, value)
                     self.send_header("Content-Length", str(len(data)))
-                    if "Cache-Control" not in headers:
-                        self.send_header("Cache-Control", "no-store")
+                    self.send_header("Cache-Control", "no-store")
                     self.end_headers()
                     self.wfile.write(data)
                 except OSError:

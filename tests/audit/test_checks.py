@@ -126,7 +126,10 @@ def test_views_of_different_paths_are_not_doubles_but_the_same_one_twice_is():
 
 
 def test_a_loaded_tracking_code_without_a_page_view():
-    assert [p["code"] for p in check_page(page(beacons=[]))] == ["no-page-view"]
+    [problem] = check_page(page(beacons=[]))
+    assert problem["code"] == "no-page-view" and "loaded but sent no page view" in problem["message"]
+    [problem] = check_page(page(beacons=[], shim=False, ready=False))
+    assert problem["code"] == "no-page-view" and "on the page but never ran" in problem["message"]
 
 
 def test_identify_with_something_that_is_not_an_email():

@@ -18,7 +18,7 @@ AFTER_START = ("(function wait() { if (window.hsqShim && hsqShim.ready) { %s } "
 
 PAGES = {
     "/": page("Home", links("/spa", "/double", "/typos", "/typos#again", "/identify",
-                            "/no-embed", "/error", "/consent", "/off", "/portals", "/moved",
+                            "/no-embed", "/error", "/consent", "/off", "/portals", "/moved", "/csp",
                             "/doc.pdf", "/private/secret", "http://other.invalid/elsewhere",
                             "mailto:team@example.com")
               + QUEUE % ("_hsq.push(['identify', {email: 'ada@example.com', firstname: 'Ada'}]);\n"
@@ -47,6 +47,9 @@ PAGES = {
     "/off": page("Off", QUEUE % "_hsq.push(['setTrackingEnabled', false]);"),
     "/portals": page("Portals", embed=EMBED + EMBED.replace("hs-script-loader", "hs-old")
                      .replace("123.js", "456.js")),
+    # A Content-Security-Policy that does not allow HubSpot's script.
+    "/csp": (200, {"Content-Type": "text/html", "Content-Security-Policy":
+                   "script-src 'self' 'unsafe-inline'"}, page("CSP")),
     # Moved by script: the page audited is the one it leads to.
     "/moved": page("Moved", "<script>location.replace('/spa');</script>", embed=""),
     "/doc.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4"),
@@ -66,6 +69,7 @@ EXPECTED = {
     "/consent": ["cookies-before-consent"],
     "/off": ["tracking-suppressed"],
     "/portals": ["several-portals"],
+    "/csp": ["no-page-view"],
 }
 
 
@@ -184,6 +188,12 @@ def test_two_portals_on_one_page(run, site):
     assert "123, 456" in found["message"]
 
 
+def test_a_content_security_policy_that_blocks_the_tracking_code(run, site):
+    found = run.problem(site.url + "/csp", "no-page-view")
+    assert "Content-Security-Policy" in found["message"]
+    assert found["evidence"]["scripts"] == ["http://js.hs-scripts.com/123.js"]
+
+
 def test_the_crawl_stays_on_the_site_and_obeys_robots_txt(run, site):
     visited = {p["url"] for p in run.report["pages"]}
     assert visited == {site.url + path for path in EXPECTED}
@@ -196,16 +206,16 @@ def test_the_crawl_stays_on_the_site_and_obeys_robots_txt(run, site):
 
 def test_the_terminal_summary_lists_pages_with_problems_first(run, site):
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("hsq-shim check: 12 problems on 8 of 11 pages")
+    assert lines[0].startswith("hsq-shim check: 13 problems on 9 of 12 pages")
     pages = [line for line in lines if re.match(r"^(✓|✗|ok|!!) ", line)]
-    assert len(pages) == 11
-    assert all(not line.startswith(("✓", "ok")) for line in pages[:8])
+    assert len(pages) == 12
+    assert all(not line.startswith(("✓", "ok")) for line in pages[:9])
     assert "    unknown-command" in run.stdout and "Did you mean `setPath`?" in run.stdout
 
 
 def test_the_html_report_renders_the_problems_first(run, page):
     page.goto(run.html_path.as_uri())
-    assert page.locator("h1").inner_text() == "12 problems on 8 of 11 pages"
+    assert page.locator("h1").inner_text() == "13 problems on 9 of 12 pages"
     first = page.locator(".pages > details").first
     assert first.get_attribute("open") is not None
     assert first.locator(".problem .code").count() >= 1
