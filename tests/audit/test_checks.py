@@ -6,7 +6,7 @@ import pytest
 
 from shim.audit.checks import CODES, _ignored, check_page
 from shim.audit.crawl import PageFacts
-from shim.core.effects import Ignore
+from shim.core.effects import Skip
 from tests.unit.helpers import make_env, make_tracker
 
 LONG = "x" * 1200
@@ -15,7 +15,7 @@ LONG = "x" * 1200
 def reasons(entries, privacy=(), portal_id="123"):
     tracker = make_tracker(portal_id=portal_id)
     effects = tracker.load(list(entries), make_env(), "", list(privacy))
-    return [{"entry": e.entry, "reason": e.reason} for e in effects if type(e) is Ignore]
+    return [{"entry": e.entry, "reason": e.reason} for e in effects if type(e) is Skip]
 
 
 def codes(entries, privacy=(), portal_id="123"):
