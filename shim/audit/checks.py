@@ -1,0 +1,340 @@
+"""The problem rules: one page's facts (crawl.PageFacts) -> its problems.
+
+Rule 1: every problem has a stable code (a row of CODES: scripts and CI may match on
+        it), a message a marketer can act on (what happened, what it costs, what to
+        change) and its evidence (the queue entry and the shim's reason, the beacons).
+Rule 2: precise over exhaustive: a rule fires only on a fact HubSpot would also get
+        wrong; a clean page reports nothing. The shim's reasons (hsqShim.ignored) are
+        classified by the wording of shim.core (commands.py, tracker.py, privacy.py,
+        adapter.py); a reason no rule knows is still reported, as `ignored-entry`.
+Rule 3: pure functions of the facts: no browser, no I/O.
+"""
+
+import difflib
+import re
+
+from shim.core.commands import INTERNAL, PRIVACY_SIGNATURES, SIGNATURES
+
+try:                                        # the layout after the testing package split
+    from shim.testing import LOADER_URL, Beacon
+except ImportError:
+    from shim.testing.assertions import LOADER_URL, Beacon
+
+# code -> what it means, in a few words (the report's legend).
+CODES = {
+    "no-tracking-code": "HubSpot's tracking code is not on the page",
+    "no-page-view": "the tracking code loaded but sent no page view",
+    "unknown-command": "a misspelt or unknown _hsq/_hsp command",
+    "bad-argument": "a command with an argument of the wrong kind",
+    "malformed-entry": "a queue entry that is not a command",
+    "event-without-name": "an event without a name or id",
+    "identify-without-email": "identify without an email address",
+    "identify-bad-email": "identify with an email address that is not one",
+    "double-page-view": "one page load counted as several page views",
+    "several-portals": "tracking code of several HubSpot portals on one page",
+    "wrong-portal": "beacons for another portal than --portal",
+    "no-portal-id": "the tracking code has no portal id",
+    "tracking-suppressed": "the page itself turns tracking off",
+    "value-cut": "a value over 1000 characters, cut",
+    "beacon-too-long": "a beacon too long to send",
+    "callback-error": "the page's listener or function entry threw",
+    "shim-error": "the tracking code failed on a command",
+    "ignored-entry": "an entry the tracking code did not run",
+    "page-error": "an uncaught error in the page's tracking code",
+    "cookies-before-consent": "visitor cookies set before the visitor consented",
+    "unreachable": "the page could not be loaded",
+    "redirect-loop": "the URL redirects in a loop",
+    "page-timeout": "the page never finished loading",
+    "page-busy": "a script on the page never lets go of it",
+    "http-error": "the server answered with an error",
+    "not-html": "the URL is not a web page",
+    "page-failed": "the audit could not read the page",
+}
+
+VISITOR_COOKIES = ("hubspotutk", "__hstc", "__hssc", "__hssrc")
+# Policies under which nothing may be stored before the visitor says yes (spec §6.3).
+OPT_IN_POLICIES = ("OPT_IN", "COOKIES_BY_CATEGORY", "NO_COOKIES")
+TRACKING_WORDS = re.compile(r"_hsq|_hsp|hsqShim|hs-scripts|hs-analytics|hubspot|hsq-shim",
+                            re.IGNORECASE)
+STACK_FRAME = re.compile(r"(https?://[^\s()]+?):(\d+):(\d+)")
+ARGUMENT = re.compile(r"^argument (\d+) must be (.+), got (.+)$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+FAILURE_ADVICE = {
+    "unreachable": "Check the address, and that the site is up and reachable from here.",
+    "redirect-loop": "Fix the redirect rules (often http<->https or a trailing slash).",
+    "page-timeout": ("HubSpot's script sends its page view at the window load event, so "
+                     "a page that never finishes loading is never counted: find the "
+                     "request that hangs (a stalled third-party script, a long poll)."),
+    "page-busy": ("The page freezes for visitors, and tracking may not run: find the "
+                  "script that never ends (an endless loop, a huge synchronous task)."),
+    "http-error": "Fix or remove the links to it.",
+    "not-html": "Give the audit the address of a web page.",
+    "page-failed": "Audit the page again; if it persists, open it in a browser.",
+}
+
+
+def problem(code, message, **evidence):
+    return {"code": code, "message": message, "evidence": evidence}
+
+
+def check_page(facts, portal=None):
+    """Every problem of one visited page, in a stable order."""
+    if facts.failure is not None:
+        code, detail = facts.failure
+        return [problem(code, "%s. %s" % (detail[0].upper() + detail[1:], FAILURE_ADVICE[code]),
+                        status=facts.status, final_url=facts.final_url)]
+    beacons = [Beacon(url) for url in facts.beacons]
+    found = []
+    found.extend(_tracking_code(facts, beacons))
+    found.extend(_portals(facts, beacons, portal))
+    for item in facts.ignored:
+        found.extend(_ignored(item))
+    found.extend(_double_views(beacons))
+    found.extend(_identities(beacons))
+    found.extend(_page_errors(facts))
+    found.extend(_cookies(facts, beacons))
+    return found
+
+
+# -- the tracking code -----------------------------------------------------------
+
+def _tracking_code(facts, beacons):
+    views = [b for b in beacons if b.kind == "page view"]
+    if not facts.scripts and not facts.shim and not beacons and not facts.embeds:
+        queued = [name for name in facts.queued if name]
+        message = ("HubSpot's tracking code is not on this page, so HubSpot never sees "
+                   "this page's visits. Add the embed code (<script id=\"hs-script-loader\" "
+                   "async defer src=\"//js.hs-scripts.com/<portal id>.js\">) to the page, "
+                   "or to the template or tag manager it is missing from.")
+        if queued:
+            message += (" The page queues %d command(s) in _hsq (%s) that never run "
+                        "without it." % (len(queued), ", ".join(queued[:5])))
+        return [problem("no-tracking-code", message, queued=queued)]
+    if views:
+        return []
+    reasons = [i["reason"] for i in facts.ignored if i["reason"].startswith("not sent")]
+    if reasons:
+        return []                           # the suppression itself is reported
+    if not facts.shim:
+        return [problem("no-page-view",
+                        "HubSpot's tracking code is on the page but never ran, so this page's "
+                        "visits are not counted. Check the page's Content-Security-Policy "
+                        "(script-src must allow js.hs-scripts.com) and its console errors.",
+                        scripts=list(facts.scripts) or list(facts.embeds))]
+    return [problem("no-page-view",
+                    "HubSpot's tracking code loaded but sent no page view, so this page's "
+                    "visits are not counted. Look for code that stops the automatic view.",
+                    beacons=[describe_beacon(b) for b in beacons])]
+
+
+def _portals(facts, beacons, expected):
+    out = []
+    loaded = []
+    for url in facts.scripts:
+        match = LOADER_URL.match(url)
+        if match and str(int(match.group("portal"))) not in loaded:
+            loaded.append(str(int(match.group("portal"))))
+    if len(loaded) > 1:
+        out.append(problem(
+            "several-portals",
+            "The page loads HubSpot's tracking code of %d portals (%s); HubSpot runs only "
+            "one of them per page, so the others' reports miss this page. Keep the embed "
+            "code of your portal only." % (len(loaded), ", ".join(loaded)),
+            scripts=list(facts.scripts)))
+    if expected is not None:
+        others = sorted({b.portal for b in beacons if b.portal and b.portal != str(expected)})
+        if others:
+            out.append(problem(
+                "wrong-portal",
+                "This page's visits go to HubSpot portal %s, not to %s: the embed code was "
+                "copied from another portal. Replace it with your portal's embed code."
+                % (" and ".join(others), expected),
+                beacons=[describe_beacon(b) for b in beacons if b.portal in others]))
+    return out
+
+
+# -- hsqShim.ignored: what the tracking code did not run, and why ------------------
+
+def _known_names(entry):
+    return list(PRIVACY_SIGNATURES) if entry.startswith("_hsp ") else list(SIGNATURES)
+
+
+def _ignored(item):
+    entry, reason = item["entry"] or "", item["reason"] or ""
+    evidence = {"entry": entry, "reason": reason}
+    name = entry[5:] if entry.startswith("_hsp ") else entry
+    queue = "_hsp" if entry.startswith("_hsp ") else "_hsq"
+    if reason.startswith("HubSpot-internal command") or entry in INTERNAL:
+        return []
+    if reason.startswith("duplicate of the automatic page view"):
+        return []                           # counted from the beacons (the guard is off)
+    if reason == "unknown method":
+        names = _known_names(entry)
+        lower = {n.lower(): n for n in names}
+        guess = lower.get(name.lower()) or next(iter(difflib.get_close_matches(name, names, 1, 0.75)), None)
+        message = ("`%s` is not a HubSpot tracking command, so HubSpot silently drops this "
+                   "%s.push call." % (name, queue))
+        if guess:
+            message += " Did you mean `%s`?" % guess
+            evidence["suggestion"] = guess
+        return [problem("unknown-command", message, **evidence)]
+    argument = ARGUMENT.match(reason)
+    if argument:
+        position, wanted, got = argument.groups()
+        return [problem("bad-argument",
+                        "`%s` needs %s as argument %s but got %s, so HubSpot drops the call "
+                        "and what it should record is lost. Pass %s." % (name, wanted, position,
+                                                                         got, wanted),
+                        **evidence)]
+    if reason in ("the event needs a string name", "the event needs an id",
+                  "the event must be an id or an object with an id"):
+        what = "a name" if name == "trackCustomBehavioralEvent" else "an id"
+        return [problem("event-without-name",
+                        "An event (`%s`) was pushed without %s, so HubSpot drops it and the "
+                        "event never shows in your reports. Give it %s." % (name, what, what),
+                        **evidence)]
+    if reason.startswith("not sent: no portal id"):
+        return [problem("no-portal-id",
+                        "The tracking code has no HubSpot portal id, so nothing it sends "
+                        "reaches a portal. Use your portal's embed code "
+                        "(js.hs-scripts.com/<portal id>.js).", **evidence)]
+    if reason.startswith("not sent: the beacon URL would be"):
+        return [problem("beacon-too-long",
+                        "`%s` would send more data than a tracking request can carry, so it "
+                        "was not sent. Send fewer or shorter properties." % name, **evidence)]
+    if reason.startswith("not sent: "):
+        return [problem("tracking-suppressed",
+                        "The page turns tracking off (%s), so `%s` was not sent. Remove that "
+                        "call unless the visitor asked for it." % (reason[10:], name),
+                        **evidence)]
+    if "characters are cut" in reason:
+        return [problem("value-cut",
+                        "`%s` carries a value over 1000 characters; it was cut. Shorten it."
+                        % name, **evidence)]
+    if reason.startswith("error: "):
+        if name.endswith(" listener") or name in ("function entry", "click"):
+            return [problem("callback-error",
+                            "Your %s threw an error when the tracking code called it: %s. "
+                            "Whatever it should have done did not happen." % (name, reason[7:]),
+                            **evidence)]
+        return [problem("shim-error",
+                        "The tracking code failed while running this (%s): %s."
+                        % (name, reason[7:]), **evidence)]
+    if name in SIGNATURES or name in PRIVACY_SIGNATURES:
+        # A known command whose argument the command itself refused.
+        return [problem("bad-argument",
+                        "`%s` was called with an argument HubSpot cannot use (%s), so the "
+                        "call did nothing. Fix its argument." % (name, reason), **evidence)]
+    if reason in ("not an array or a function",) or reason.startswith(
+            ("empty array", "the method name", "could not be read", "push runs only",
+             "functions are run")):
+        return [problem("malformed-entry",
+                        "A %s.push entry is not a command HubSpot can run (%s: %s); it is "
+                        "dropped. Push one array per call: ['command', argument]."
+                        % (queue, entry, reason), **evidence)]
+    return [problem("ignored-entry", "The tracking code did not run `%s`: %s." % (entry, reason),
+                    **evidence)]
+
+
+# -- beacons ---------------------------------------------------------------------
+
+def _double_views(beacons):
+    seen = {}
+    for beacon in beacons:
+        if beacon.kind == "page view":
+            seen.setdefault((beacon.url, beacon.path), []).append(beacon)
+    out = []
+    for (url, path), views in seen.items():
+        if len(views) > 1:
+            out.append(problem(
+                "double-page-view",
+                "HubSpot counts %d page views of %s for one visit, so this page's views "
+                "are inflated. Usually a router or tag also tracks the first page: send "
+                "trackPageView only on later route changes (the embed code counts the "
+                "first)." % (len(views), path),
+                beacons=[describe_beacon(b) for b in views]))
+    return out
+
+
+def _identities(beacons):
+    out = []
+    reported = set()
+    for beacon in beacons:
+        identity = beacon.identity
+        if identity is None:
+            continue
+        key = tuple(sorted(identity.items()))
+        if key in reported:
+            continue
+        reported.add(key)
+        email = identity.get("email") or ""
+        if not email:
+            out.append(problem(
+                "identify-without-email",
+                "identify was called without an email (properties: %s): HubSpot links a "
+                "visitor to a contact by email, so these visits stay anonymous unless "
+                "the id was sent with an email before. Pass {email: ...}."
+                % (", ".join(sorted(identity)) or "none"),
+                identity_keys=sorted(identity), beacons=[describe_beacon(beacon)]))
+        elif not EMAIL.match(email):
+            out.append(problem(
+                "identify-bad-email",
+                "identify was called with %r as the email, which is not an email address, "
+                "so HubSpot cannot match the visitor to a contact. Pass the visitor's "
+                "address." % email[:80],
+                identity_keys=sorted(identity), beacons=[describe_beacon(beacon)]))
+    return out
+
+
+# -- the page --------------------------------------------------------------------
+
+def _page_errors(facts):
+    out = []
+    for error in facts.errors:
+        # The message, the statement it points at, and frames in HubSpot's script (the
+        # shim) -- not any URL: the site's own address may well contain "hubspot".
+        frames = [url for url, _line, _column in STACK_FRAME.findall(error["stack"])
+                  if LOADER_URL.match(url) or "hsq-shim" in url.split("?")[0]]
+        text = "\n".join([error["message"], error["source"] or ""] + frames)
+        if not TRACKING_WORDS.search(text):
+            continue                        # the page's other errors are not ours to judge
+        where = " (in: %s)" % error["source"][:120] if error["source"] else ""
+        advice = ("The commands after it never run. Declare the queue before using it: "
+                  "var _hsq = window._hsq = window._hsq || [];" if re.search(r"_hs[qp]", text)
+                  else "What it should track is lost.")
+        out.append(problem("page-error", "The page's tracking code throws: %s%s. %s"
+                           % (error["message"].splitlines()[0][:200], where, advice),
+                           error=error["message"], source=error["source"], stack=error["stack"]))
+    return out
+
+
+def _cookies(facts, beacons):
+    policy = (facts.policy or "").strip().upper()
+    if policy not in OPT_IN_POLICIES:
+        return []
+    present = sorted({c["name"] for c in facts.cookies if c["name"] in VISITOR_COOKIES})
+    if not present:
+        return []
+    granted = [b for b in beacons if b.consent_allowed and b.params.get("ce") is not None]
+    return [problem(
+        "cookies-before-consent",
+        "Under the %s consent policy, the page stores HubSpot's visitor cookies (%s) before "
+        "the visitor consented. Grant consent (setHubSpotConsent) only from your consent "
+        "banner's accept action, and do not write these cookies yourself."
+        % (policy, ", ".join(present)),
+        policy=policy, cookies=present, beacons=[describe_beacon(b) for b in granted])]
+
+
+def describe_beacon(beacon):
+    """A beacon as JSON: its kind and main fields, then every parameter in order."""
+    out = {"kind": beacon.kind, "portal": beacon.portal, "path": beacon.path,
+           "url": beacon.url, "title": beacon.title}
+    if beacon.name is not None:
+        out["name"] = beacon.name
+    if beacon.properties:
+        out["properties"] = beacon.properties
+    if beacon.identity is not None:
+        out["identity"] = beacon.identity
+    out["endpoint"] = beacon.host + beacon.endpoint
+    out["params"] = dict(beacon.fields)
+    return out
