@@ -2,6 +2,7 @@
 
     python build.py            build static/hsq-shim.js and print its size
     python build.py --check    exit 1 if static/hsq-shim.js differs from a fresh build
+                               (or README.md's CDN example shows another integrity value)
 
 Rule 1: the browser modules are listed in BROWSER_MODULES, in execution order; the build fails
         if an import is missing from the list or comes later in it.
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from buildtools import runtime as brython_runtime  # noqa: E402
+from buildtools import sri  # noqa: E402
 
 BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "shim.core.codec",
                    "shim.core.commands", "shim.core.queue", "shim.core.effects", "shim.core.page",
@@ -50,6 +52,8 @@ LINK_FLAGS = ["options_parsed"]
 UUID_BASE = 1000  # Brython's id counter starts at a random value; fixed here for reproducible output
 
 AOT_JS = ROOT / "buildtools" / "aot.js"
+# The build's JS tools (terser, acorn): their own private npm project, `npm ci --prefix buildtools`.
+NODE_MODULES = ROOT / "buildtools" / "node_modules"
 
 # Runtime functions no test ever executed (keys from buildtools/aot.js functionTable), made by
 # `python build.py --coverage-build` + a test run + `python -m buildtools.coverage` (see
@@ -295,8 +299,8 @@ def find_node():
 
 
 def run_aot(request):
-    if not (ROOT / "node_modules" / "terser").is_dir():
-        raise BuildError("node_modules missing: run `npm ci` in " + str(ROOT))
+    if not (NODE_MODULES / "terser").is_dir():
+        raise BuildError("build tools missing: run `npm ci --prefix buildtools`")
     proc = subprocess.run([find_node(), str(AOT_JS)], input=json.dumps(request).encode(),
                           capture_output=True, cwd=str(ROOT))
     try:
@@ -430,11 +434,17 @@ def main(argv=None):
             Path(args.out + ".node-hits.txt").write_text(json.dumps(info["coverage_node_hits"]) + "\n")
             print(f"{args.out}: instrumented, {len(info['coverage_keys'])} runtime functions")
             return 0
+        # The committed file's sha384 is shown in README.md's CDN example (buildtools/sri.py).
+        readme = Path(args.out).resolve() == DEFAULT_OUT
         if args.check:
             ok, message = check(args.out, minify=not args.no_minify)
+            if ok and readme:
+                ok, message = sri.sync_readme(ROOT, DEFAULT_OUT.read_bytes(), write=False)
             print(message, file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
         build(args.out, minify=not args.no_minify)
+        data = Path(args.out).read_bytes()
+        print(sri.sync_readme(ROOT, data, write=True)[1] if readme else "integrity " + sri.integrity(data))
         return 0
     except (BuildError, brython_runtime.PatchError) as e:
         print(f"build failed: {e}", file=sys.stderr)

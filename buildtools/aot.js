@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 
-const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+const NODE_MODULES = path.join(__dirname, 'node_modules');   // buildtools/package.json
 
 function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
 

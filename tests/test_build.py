@@ -1,6 +1,6 @@
 """build.py and buildtools/: runtime patches, module order, determinism, --check.
 
-Fast and browser-free. Building needs Node and node_modules (`npm ci`); those tests build a
+Fast and browser-free. Building needs Node and buildtools/node_modules (`npm ci --prefix buildtools`); those tests build a
 tiny fixture package in tmp_path, never the real shim.
 """
 import ast
@@ -29,7 +29,7 @@ FIXTURE = {
 FIXTURE_MODULES = ["shim", "shim.values", "shim.adapter"]
 
 needs_node = pytest.mark.skipif(
-    not (ROOT / "node_modules" / "terser").is_dir(), reason="node_modules missing: run `npm ci`")
+    not (build.NODE_MODULES / "terser").is_dir(), reason="build tools missing: `npm ci --prefix buildtools`")
 
 
 def write_package(root, files):
