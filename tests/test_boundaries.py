@@ -11,8 +11,8 @@ import build
 
 SHIM = Path(__file__).resolve().parent.parent / "shim"
 CORE = sorted(p.relative_to(SHIM).as_posix() for p in (SHIM / "core").glob("*.py"))
-HOST = sorted(p.relative_to(SHIM).as_posix() for folder in ("testing", "collector")
-              for p in (SHIM / folder).glob("*.py"))
+HOST = sorted([p.relative_to(SHIM).as_posix() for folder in ("testing", "collector")
+               for p in (SHIM / folder).glob("*.py")] + ["cli.py"])
 HOST_PACKAGES = ("shim.testing", "shim.collector", "shim.pytest_plugin", "shim.cli")
 
 
