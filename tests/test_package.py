@@ -2,7 +2,7 @@
 
 Checks: `npm pack` makes `hsq-shim` at pyproject's version holding exactly the built file,
 its declarations, the README and the LICENSE, with main/exports/unpkg/jsdelivr/types on
-them; the build's JS tools are a separate private project with its lock; LICENSE has MIT
+them, and a TypeScript project that installs it gets the declarations; the build's JS tools are a separate private project with its lock; LICENSE has MIT
 and Brython's BSD-3-Clause notice; the README's CDN example shows the committed file's
 sha384 and version; the rewriting and checking of that example (buildtools/sri.py).
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import build
 import shim
 from buildtools import sri
 
@@ -63,6 +64,30 @@ class TestNpmPackage:
         for target in [PACKAGE["main"], PACKAGE["types"], *PACKAGE["exports"].values()]:
             for path in (target.values() if isinstance(target, dict) else [target]):
                 assert (ROOT / path).is_file(), path
+
+    def test_types_resolve_through_the_package(self, packed, tmp_path):
+        """A TypeScript project that installed the package gets the globals and the types."""
+        tsc = ROOT / "tests" / "types" / "node_modules" / "typescript" / "bin" / "tsc"
+        assert tsc.exists(), "TypeScript is not installed: run `npm ci --prefix tests/types`"
+        installed = tmp_path / "node_modules" / "hsq-shim"
+        for entry in packed["files"]:
+            (installed / entry["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / entry["path"], installed / entry["path"])
+        (tmp_path / "good.ts").write_text(
+            "import type { HsqCommand } from 'hsq-shim';\n"
+            "const entry: HsqCommand = ['setPath', '/x'];\nwindow._hsq.push(entry);\n"
+            "_hsq.push(['trackPageView']);\n")
+        (tmp_path / "bad.ts").write_text(
+            "import type { HsqCommand } from 'hsq-shim';\n_hsq.push(['trackPageVeiw']);\n")
+        options = ["--noEmit", "--strict", "--module", "esnext", "--moduleResolution", "bundler",
+                   "--target", "es2020", "--lib", "es2020,dom", "--pretty", "false"]
+        node = build.find_node()
+        good = subprocess.run([node, str(tsc), *options, "good.ts"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        bad = subprocess.run([node, str(tsc), *options, "bad.ts"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+        assert good.returncode == 0, good.stdout
+        assert bad.returncode != 0 and "bad.ts(2," in bad.stdout and "trackPageVeiw" in bad.stdout
 
     def test_the_build_tools_are_a_private_project_of_their_own(self):
         tools = json.loads((ROOT / "buildtools" / "package.json").read_text())
