@@ -284,7 +284,7 @@ def run(root, host, port, db=None, keep=None):
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop_on_sigterm)     # `kill` stops it as Ctrl-C does
     try:
-        where = "in %s (newest %d kept)" % (db, beacons.limit) if db else \
+        where = "in %s (newest %d kept)" % (Path(db).resolve(), beacons.limit) if db else \
             "in memory (newest %d kept; --db FILE keeps them)" % beacons.limit
         if root is None:
             print("hsq-shim collector: %s/  beacons %s; list: %s/api/beacons"

@@ -104,23 +104,31 @@ class BeaconStore:
         row = (item["time"], method, endpoint, url, json.dumps(item["params"]),
                None if identity is None else json.dumps(identity), error)
         with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO beacons (time, method, endpoint, url, params, identity, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-            item["seq"] = cursor.lastrowid
-            self._db.execute("DELETE FROM beacons WHERE seq <= ?", (item["seq"] - self.limit,))
+            self._write(lambda db: self._insert(db, row, item))
         return item
 
+    def _insert(self, db, row, item):
+        cursor = db.execute("INSERT INTO beacons (time, method, endpoint, url, params, identity, "
+                            "error) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        item["seq"] = cursor.lastrowid
+        db.execute("DELETE FROM beacons WHERE seq <= ?", (item["seq"] - self.limit,))
+
     def clear(self):
+        def forget(db):
+            db.execute("DELETE FROM beacons")
+            db.execute("UPDATE meta SET value = value + 1 WHERE key = 'epoch'")
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("DELETE FROM beacons")
-                self._db.execute("UPDATE meta SET value = value + 1 WHERE key = 'epoch'")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+            self._write(forget)
+
+    def _write(self, change):
+        """Run change(db) in one transaction (one commit), rolled back if it fails."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            change(self._db)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     # -- reading ------------------------------------------------------------------
 
