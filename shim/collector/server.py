@@ -10,9 +10,8 @@ Routes:
   GET    /spa, /spa/...            static/spa.html (the SPA's routes survive a reload)
   GET    anything else             a file of the root directory, or 404
 
-Rule 1: a host tool, never shipped to the browser: CPython and the standard library only
-        (the one module under shim/ allowed to use it); beacons are decoded with the
-        same codec the browser encodes with.
+Rule 1: a host tool, never shipped to the browser: CPython and the standard library only;
+        beacons are decoded with the same codec the browser encodes with.
 Rule 2: beacons go to a BeaconStore (store.py): SQLite in memory, or in a file with
         --db so they survive a restart; bounded either way; each gets a sequence number
         that only grows, so `since=` polling never sees one twice, even across a clear
