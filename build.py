@@ -2,6 +2,7 @@
 
     python build.py            build static/hsq-shim.js and print its size
     python build.py --check    exit 1 if static/hsq-shim.js differs from a fresh build
+                               (or README.md's CDN example shows another integrity value)
 
 Rule 1: the browser modules are listed in BROWSER_MODULES, in execution order; the build fails
         if an import is missing from the list or comes later in it.
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from buildtools import runtime as brython_runtime  # noqa: E402
+from buildtools import sri  # noqa: E402
 
 BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "shim.core.codec",
                    "shim.core.commands", "shim.core.queue", "shim.core.effects", "shim.core.page",
@@ -51,10 +53,10 @@ LINK_FLAGS = ["options_parsed"]
 UUID_BASE = 1000  # Brython's id counter starts at a random value; fixed here for reproducible output
 
 AOT_JS = ROOT / "buildtools" / "aot.js"
-
-# The JS build tools (terser, acorn): the one place the build looks for them; buildtools/aot.js
-# gets this path in its request.
-NODE_MODULES = ROOT / "node_modules"
+# The build's JS tools (terser, acorn): their own private npm project (`npm ci --prefix
+# buildtools`), so the published npm package has no dependencies. The one place the build looks
+# for them; buildtools/aot.js gets this path in its request.
+NODE_MODULES = ROOT / "buildtools" / "node_modules"
 
 # Runtime functions no test ever executed (keys from buildtools/aot.js functionTable), made by
 # `./dev coverage` (`python -m buildtools.coverage run`: build.py --coverage + the browser suite; see
@@ -301,7 +303,7 @@ def find_node():
 
 def run_aot(request):
     if not (NODE_MODULES / "terser").is_dir():
-        raise BuildError(f"{NODE_MODULES} has no terser: run `npm ci` in {NODE_MODULES.parent}")
+        raise BuildError(f"{NODE_MODULES} has no terser: run `npm ci --prefix buildtools`")
     proc = subprocess.run([find_node(), str(AOT_JS)], input=json.dumps(request).encode(),
                           capture_output=True, cwd=str(ROOT))
     try:
@@ -436,11 +438,17 @@ def main(argv=None):
             Path(args.out + ".node-hits.txt").write_text(json.dumps(info["coverage_node_hits"]) + "\n")
             print(f"{args.out}: instrumented, {len(info['coverage_keys'])} runtime functions")
             return 0
+        # The committed file's sha384 is shown in README.md's CDN example (buildtools/sri.py).
+        readme = Path(args.out).resolve() == DEFAULT_OUT
         if args.check:
             ok, message = check(args.out, minify=not args.no_minify)
+            if ok and readme:
+                ok, message = sri.sync_readme(ROOT, DEFAULT_OUT.read_bytes(), write=False)
             print(message, file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
         build(args.out, minify=not args.no_minify)
+        data = Path(args.out).read_bytes()
+        print(sri.sync_readme(ROOT, data, write=True)[1] if readme else "integrity " + sri.integrity(data))
         return 0
     except (BuildError, brython_runtime.PatchError) as e:
         print(f"build failed: {e}", file=sys.stderr)

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "buildtools" / "cut-functions.json"
 SUITES = ["tests/e2e"]
 # npm projects: linked into the scratch copy, not copied
-NODE_DIRS = ["node_modules", "tests/types/node_modules", "tests/routers/node_modules"]
+NODE_DIRS = ["buildtools/node_modules", "tests/types/node_modules", "tests/routers/node_modules"]
 SKIP = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis"}
 BUNDLE = Path("static") / "hsq-shim.js"
 

@@ -2,8 +2,9 @@
  * TypeScript declarations for hsq-shim (and HubSpot's tracking code): the `_hsq`
  * tracking queue, the `_hsp` privacy queue and the shim's read-back record `hsqShim`.
  *
- * Use: copy this file into your sources (or add it to `include` / `files` in
- * tsconfig.json). It declares the globals, so `window._hsq.push([...])` and a bare
+ * Use: `npm install hsq-shim` (these are its `types`; `import type { HsqCommand } from
+ * 'hsq-shim'` brings the globals too), or copy this file into your sources
+ * (or add it to `include` / `files` in tsconfig.json). It declares the globals, so `window._hsq.push([...])` and a bare
  * `_hsq.push([...])` are checked: an unknown command, a misspelt one or a wrong argument
  * is a type error. The types are also exported, for your own helpers:
  *

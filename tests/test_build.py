@@ -1,6 +1,6 @@
 """build.py and buildtools/: runtime patches, module order, determinism, --check.
 
-Fast and browser-free. Building needs Node and node_modules (`npm ci`): without them those
+Fast and browser-free. Building needs Node and buildtools/node_modules (`npm ci --prefix buildtools`): without them those
 tests fail with build.py's own message. They build a tiny fixture package in tmp_path,
 never the real shim.
 """

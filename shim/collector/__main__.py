@@ -1,3 +1,5 @@
+import sys
+
 from shim.collector.server import main
 
-main()
+sys.exit(main())

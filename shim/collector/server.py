@@ -1,81 +1,83 @@
 """The demo server: serves static/ and collects the shim's beacons on this machine.
 
-    python -m shim.collector [--host 127.0.0.1] [--port 8765] [--root static]
+    python -m shim.collector [--host 127.0.0.1] [--port 8765] [--root static] [--db FILE]
+    (also `hsq-shim demo` and `hsq-shim collect`: shim/cli.py)
 
 Routes:
   GET|POST .../__ptq.gif, .../__ptbe.gif, .../__pto.gif   record a beacon, answer a 1x1 GIF
-  GET    /api/beacons[?since=N]    the recorded beacons as JSON (only those after N)
+  GET    /api/beacons[?since=N]    the recorded beacons as JSON (the newest 1000 after N)
   DELETE /api/beacons, POST /api/beacons/clear    forget them
   GET    /spa, /spa/...            static/spa.html (the SPA's routes survive a reload)
   GET    anything else             a file of the root directory, or 404
 
-Rule 1: a host tool, never shipped to the browser: CPython and the standard library only
-        (the one module under shim/ allowed to use it); beacons are decoded with the
-        same codec the browser encodes with.
-Rule 2: bounded memory: the newest MAX_BEACONS beacons are kept; each gets a sequence
-        number that only grows, so `since=` polling never sees one twice, even across
-        a clear (a clear bumps `epoch` instead, so pollers know to start over).
+Rule 1: a host tool, never shipped to the browser: CPython and the standard library only;
+        beacons are decoded with the same codec the browser encodes with.
+Rule 2: beacons go to a BeaconStore (store.py): SQLite in memory, or in a file with
+        --db so they survive a restart; bounded either way; each gets a sequence number
+        that only grows, so `since=` polling never sees one twice, even across a clear
+        (a clear bumps `epoch` instead, so pollers know to start over).
 Rule 3: HTML is served with `script-src 'self'`: the demo proves it needs no inline
         script and no eval.
+Rule 4: bad input never stops the server: an unreadable body or request gets a 4xx, a
+        beacon whose text is not clean UTF-8 is kept with its `error` said, a failing
+        database answers 503.
 """
 
 import argparse
 import json
+import os
+import re
+import signal
+import sqlite3
+import sys
 import threading
-import time
-from collections import deque
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
+from shim.collector.store import FILE_LIMIT, MEMORY_LIMIT, BeaconStore, StoreError
 from shim.core.beacon import ENDPOINTS
 from shim.core.codec import decode_query, split_url
 from shim.testing.beacons import PIXEL
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "static"
-MAX_BEACONS = 1000
-MAX_BODY = 64 * 1024                        # a beacon body bigger than this is not read
+
+def find_root():
+    """The demo pages: the installed package's shim/static (a wheel), else the repo's static/."""
+    package = Path(__file__).resolve().parents[1]                   # shim/
+    for root in (package / "static", package.parent / "static"):
+        if (root / "index.html").is_file():
+            return root
+    return package.parent / "static"
+
+
+DEFAULT_ROOT = find_root()
+API_LIMIT = 1000                            # /api/beacons: the newest 1000 after `since`
+MAX_BODY = 64 * 1024                        # a bigger beacon body is refused (413)
+MAX_DRAIN = 1024 * 1024                     # ... and read away first up to this, so the 413 arrives
+BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 BEACON_ENDPOINTS = ENDPOINTS
 SPA_PAGE = "/spa.html"
 PAGE_CSP = "script-src 'self'"
 
 
-class BeaconLog:
-    """Thread-safe record of the newest beacons, numbered 1, 2, 3, ... for polling."""
+def read_text(raw, where):
+    """(text, problems): a request target, query or form body as text, and what was not clean.
 
-    def __init__(self, limit=MAX_BEACONS):
-        self._items = deque(maxlen=limit)
-        self._lock = threading.Lock()
-        self.last = 0                       # sequence number of the newest beacon
-        self.epoch = 0                      # bumped by every clear
-
-    def add(self, method, url, endpoint, params):
-        identity = None
-        for key, value in params:
-            if key == "i":
-                # `i` is double-encoded: decode_query gave 'email=a%40b.co'; once more.
-                identity = [list(pair) for pair in decode_query(value)]
-        with self._lock:
-            self.last += 1
-            item = {"seq": self.last, "time": int(time.time() * 1000), "method": method,
-                    "endpoint": endpoint, "params": [list(pair) for pair in params],
-                    "identity": identity, "url": url}
-            self._items.append(item)
-        return item
-
-    def since(self, seq=0):
-        with self._lock:
-            items = [item for item in self._items if item["seq"] > seq]
-            return {"epoch": self.epoch, "last": self.last, "beacons": items}
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
-            self.epoch += 1
-
-    def __len__(self):
-        with self._lock:
-            return len(self._items)
+    Not-UTF-8 bytes, raw or percent-escaped, become U+FFFD; a stray '%' stays as it is."""
+    problems = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        problems.append("%s: bytes that are not UTF-8 (shown as U+FFFD)" % where)
+    if BAD_ESCAPE.search(text):
+        problems.append("%s: '%%' without two hex digits (kept as is)" % where)
+    try:
+        unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append("%s: percent escapes that are not UTF-8 (shown as U+FFFD)" % where)
+    return text, problems
 
 
 def beacon_endpoint(path):
@@ -119,7 +121,9 @@ class CollectorHandler(SimpleHTTPRequestHandler):
         self.end_headers()
 
     def route(self, method):
-        path, query = split_url(self.path)
+        # http.server reads the request line as Latin-1: get the raw bytes back.
+        self.target, self.problems = read_text(self.path.encode("latin-1"), "request URL")
+        path, query = split_url(self.target)
         path = path.split("#")[0]
         endpoint = beacon_endpoint(path)
         if endpoint:
@@ -131,6 +135,8 @@ class CollectorHandler(SimpleHTTPRequestHandler):
         self.serve_file(path, super().do_GET)
 
     def serve_file(self, path, send):
+        if self.server.root is None:
+            return self.send_json(404, {"error": "this collector serves no files: %s" % path})
         if is_spa_route(path):
             self.path = path = SPA_PAGE
         self.is_page = path.endswith("/") or path.endswith(".html")
@@ -139,41 +145,65 @@ class CollectorHandler(SimpleHTTPRequestHandler):
     # -- beacons ----------------------------------------------------------------
 
     def record_beacon(self, method, endpoint, query):
+        problems = list(self.problems)
         params = decode_query(query)
-        body = self.read_body() if method == "POST" else ""
-        if body:
+        if method == "POST":
+            length = self.body_length()
+            if length is None:
+                return self.send_json(400, {"error": "Content-Length must be a whole number"})
+            if length > MAX_BODY:
+                self.discard_body(length)
+                return self.send_json(413, {"error": "a beacon body is at most %d bytes" % MAX_BODY})
+            body, body_problems = read_text(self.rfile.read(length), "body")
+            problems += body_problems
             params += decode_query(body)
-        url = "http://%s%s" % (self.headers.get("Host", "localhost"), self.path)
-        item = self.server.beacons.add(method, url, endpoint, params)
+        url = "http://%s%s" % (self.headers.get("Host", "localhost"), self.target)
+        try:
+            item = self.server.beacons.add(method, url, endpoint, params,
+                                           "; ".join(problems) or None)
+        except sqlite3.Error as error:
+            print("collector: cannot store a beacon: %s" % error, file=sys.stderr, flush=True)
+            return self.send_json(503, {"error": "the beacon database failed: %s" % error})
         if self.server.verbose:
             shown = dict(params)
-            print("beacon #%d %s k=%s po=%s pu=%s" % (item["seq"], endpoint, shown.get("k", "-"),
-                                                     shown.get("po", "-"), shown.get("pu", "-")),
-                  flush=True)
+            print("beacon #%d %s k=%s po=%s pu=%s%s" % (
+                item["seq"], endpoint, shown.get("k", "-"), shown.get("po", "-"),
+                shown.get("pu", "-"), "  (%s)" % item["error"] if item["error"] else ""), flush=True)
         self.send_response(200)
         self.send_header("Content-Type", "image/gif")
         self.send_header("Content-Length", str(len(PIXEL)))
         self.end_headers()
         self.wfile.write(PIXEL)
 
-    def read_body(self):
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            return ""
-        if length <= 0 or length > MAX_BODY:
-            return ""
-        return self.rfile.read(length).decode("utf-8", "replace")
+    def body_length(self):
+        """The Content-Length (0 when absent), or None when it is not a whole number."""
+        value = (self.headers.get("Content-Length") or "0").strip()
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    def discard_body(self, length):
+        """Read a refused body away (up to MAX_DRAIN), so the client gets the answer."""
+        left = min(length, MAX_DRAIN)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                return
+            left -= len(chunk)
 
     # -- JSON API ---------------------------------------------------------------
 
     def api(self, method, path, query):
+        try:
+            return self.answer_api(method, path, query)
+        except sqlite3.Error as error:
+            return self.send_json(503, {"error": "the beacon database failed: %s" % error})
+
+    def answer_api(self, method, path, query):
         beacons = self.server.beacons
         if path == "/api/beacons" and method == "GET":
             since = dict(decode_query(query)).get("since", "0")
-            if not since.isdigit():
+            if not (since.isascii() and since.isdigit()):
                 return self.send_json(400, {"error": "since must be a whole number"})
-            return self.send_json(200, beacons.since(int(since)))
+            return self.send_json(200, beacons.since(int(since), API_LIMIT))
         if (path == "/api/beacons" and method == "DELETE") or \
                 (path == "/api/beacons/clear" and method == "POST"):
             beacons.clear()
@@ -207,14 +237,16 @@ class CollectorHandler(SimpleHTTPRequestHandler):
 
 
 class CollectorServer(ThreadingHTTPServer):
-    """The HTTP server plus its beacon log (`.beacons`)."""
+    """The HTTP server plus its beacon store (`.beacons`); root None serves no files."""
 
     daemon_threads = True
     block_on_close = False                  # never wait on a browser's idle connection
+    request_queue_size = 128                # many clients at once connect without a retry
 
-    def __init__(self, address, root, verbose=False):
-        super().__init__(address, partial(CollectorHandler, directory=str(root)))
-        self.beacons = BeaconLog()
+    def __init__(self, address, root, verbose=False, beacons=None):
+        self.root = None if root is None else Path(root)
+        super().__init__(address, partial(CollectorHandler, directory=str(root or os.devnull)))
+        self.beacons = BeaconStore() if beacons is None else beacons
         self.verbose = verbose
 
     @property
@@ -225,37 +257,71 @@ class CollectorServer(ThreadingHTTPServer):
     def stop(self):
         self.shutdown()
         self.server_close()
+        self.beacons.close()
 
 
-def serve(root=DEFAULT_ROOT, host="127.0.0.1", port=0, verbose=False):
-    """Start the server in a daemon thread and return it; `server.stop()` ends it."""
-    server = CollectorServer((host, port), root, verbose=verbose)
+def serve(root=DEFAULT_ROOT, host="127.0.0.1", port=0, verbose=False, beacons=None):
+    """Start the server in a daemon thread and return it; `server.stop()` ends it.
+
+    beacons: a BeaconStore (default: a new one in memory), closed by stop()."""
+    server = CollectorServer((host, port), root, verbose=verbose, beacons=beacons)
     # A short poll interval makes stop() quick (tests start and stop many servers).
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                      name="hsq-collector", daemon=True).start()
     return server
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m shim.collector",
-                                     description="Serve the hsq-shim demo and collect its beacons.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--root", default=str(DEFAULT_ROOT), help="directory to serve (static/)")
-    args = parser.parse_args(argv)
-    root = Path(args.root)
-    if not (root / "hsq-shim.js").is_file():
-        print("warning: %s is missing: run `python build.py` first" % (root / "hsq-shim.js"))
-    server = serve(root, args.host, args.port, verbose=True)
+def run(root, host, port, db=None, keep=None):
+    """Serve until Ctrl-C (the demo with root, the collector alone without); exit status."""
+    if root is not None and not (Path(root) / "hsq-shim.js").is_file():
+        print("warning: %s is missing: run `python build.py` first" % (Path(root) / "hsq-shim.js"))
     try:
-        print("hsq-shim demo: open %s/  (event log: %s/events.html)" % (server.url, server.url),
-              flush=True)
+        beacons = BeaconStore(db, keep)
+        server = serve(root, host, port, verbose=True, beacons=beacons)
+    except (StoreError, OSError) as error:
+        print("error: %s" % error, file=sys.stderr)
+        return 2
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop_on_sigterm)     # `kill` stops it as Ctrl-C does
+    try:
+        where = "in %s (newest %d kept)" % (Path(db).resolve(), beacons.limit) if db else \
+            "in memory (newest %d kept; --db FILE keeps them)" % beacons.limit
+        if root is None:
+            print("hsq-shim collector: %s/  beacons %s; list: %s/api/beacons"
+                  % (server.url, where, server.url), flush=True)
+        else:
+            print("hsq-shim demo: open %s/  (event log: %s/events.html)  beacons %s"
+                  % (server.url, server.url, where), flush=True)
         threading.Event().wait()            # until Ctrl-C
     except KeyboardInterrupt:
         print("\nstopping", flush=True)
     finally:
         server.stop()
+    return 0
+
+
+def stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
+def add_server_arguments(parser, port=8765):
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=port, help="0 picks a free port (default %d)" % port)
+    parser.add_argument("--keep", type=int, default=None, metavar="ROWS",
+                        help="keep the newest ROWS beacons (default %d in a file, %d in memory)"
+                             % (FILE_LIMIT, MEMORY_LIMIT))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m shim.collector",
+                                     description="Serve the hsq-shim demo and collect its beacons.")
+    add_server_arguments(parser)
+    parser.add_argument("--root", default=str(DEFAULT_ROOT), help="directory to serve (static/)")
+    parser.add_argument("--db", default=None, metavar="FILE",
+                        help="keep the beacons in this SQLite file (default: in memory)")
+    args = parser.parse_args(argv)
+    return run(Path(args.root), args.host, args.port, args.db, args.keep)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -2,7 +2,7 @@
 (function () {
   'use strict';
   var POLL_MS = 500;
-  var MAX_ROWS = 500;                       // the collector keeps 1000; the page shows fewer
+  var MAX_ROWS = 500;                       // the API answers the newest 1000; the page shows fewer
   var KINDS = {'1': 'page view', '3': 'event', '12': 'CTA view', '28': 'consent approve',
                '29': 'consent decline', '30': 'consent revoke'};
   var ENDPOINTS = {'/__ptbe.gif': 'custom event', '/__pto.gif': 'JS error'};
@@ -54,6 +54,7 @@
       list.appendChild(text('dd', pair[1]));
     });
     box.appendChild(list);
+    if (beacon.error) box.appendChild(text('div', beacon.error, 'sub'));   // text that was not clean UTF-8
     box.appendChild(text('code', beacon.url, 'raw'));
     return box;
   }

@@ -23,7 +23,7 @@ import pytest
 
 from shim.core.beacon import MAX_URL, MAX_VALUE
 from shim.core.codec import decode_query
-from shim.collector import BeaconLog, serve
+from shim.collector import BeaconStore, serve
 from tests.conftest import ROOT
 from tests.e2e.support import capture, errors_of, wait_until_ready
 
@@ -127,8 +127,7 @@ def wait_for(predicate, timeout_s=10.0, step_s=0.05):
 
 @pytest.fixture
 def collector():
-    server = serve(ROOT, "127.0.0.1", 0)
-    server.beacons = BeaconLog(limit=100000)        # keep every beacon of the fuzz
+    server = serve(ROOT, "127.0.0.1", 0, beacons=BeaconStore(limit=100000))  # every beacon of the fuzz
     yield server
     server.stop()
 

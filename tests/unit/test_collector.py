@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from shim.core.codec import encode_query
-from shim.collector import PIXEL, BeaconLog, serve
+from shim.collector import PIXEL, BeaconStore, serve
 
 VIEW = [("k", "1"), ("a", "123"), ("po", "/pricing?plan=pro"),
         ("pu", "http://127.0.0.1/x y"), ("t", "Prices & plans"),
@@ -155,9 +155,9 @@ class TestStaticFiles:
         assert api(server)[1]["beacons"] == []
 
 
-class TestBeaconLog:
+class TestBeaconStoreInMemory:
     def test_keeps_only_the_newest(self):
-        log = BeaconLog(limit=3)
+        log = BeaconStore(limit=3)
         for n in range(5):
             log.add("GET", "u%d" % n, "/__ptq.gif", [("k", "1")])
         data = log.since(0)
@@ -165,7 +165,7 @@ class TestBeaconLog:
         assert [b["url"] for b in data["beacons"]] == ["u2", "u3", "u4"]
 
     def test_the_default_bound_is_1000(self):
-        log = BeaconLog()
+        log = BeaconStore()
         for n in range(1005):
             log.add("GET", "u", "/__ptq.gif", [])
         assert len(log) == 1000 and log.since(0)["beacons"][0]["seq"] == 6
