@@ -17,11 +17,11 @@ from browser import document, window
 
 from shim import __version__
 from shim.core.commands import STATE_ONLY, PageFunction, Unreadable
+from shim.core.config import ATTRIBUTES, SWITCHES, is_tracking_src, read_config
 from shim.core.cookies import parse_cookies
-from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
-                          SetCookie)
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
+                               SetCookie, Skip)
 from shim.core.page import ClientInfo, PageEnv, url_has_debug_hash
-from shim.core.text import is_digits
 from shim.core.tracker import Tracker
 
 UNDEFINED = javascript.UNDEFINED
@@ -30,7 +30,6 @@ RECORD_LIMIT = 500                          # read-back record: newest 500 items
 MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
 MAX_VALUES = 256                            # values read per entry: a cyclic object ends
-SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
 
 # Never read a *method* off a shared prototype (window.Object.prototype.toString):
 # Brython caches bound JS methods in a map stored on the object it read them from, and
@@ -156,10 +155,7 @@ def own_script():
     scripts = document.querySelectorAll("script[src]")
     for i in range(scripts.length - 1, -1, -1):
         script = scripts[i]
-        src = script.src
-        if (script.hasAttribute("data-portal-id") or "hsq-shim" in src
-                or SCRIPT_HOSTS[0] in src or SCRIPT_HOSTS[1] in src
-                or portal_from_src(src) is not None):
+        if script.hasAttribute("data-portal-id") or is_tracking_src(script.src):
             return script
     return None
 
@@ -170,43 +166,26 @@ def attribute(script, name):
     return script.getAttribute(name)
 
 
-def config_flag(script, attribute_name, key, default):
-    """A switch from window.hsqShimConfig[key] (for pages that cannot change HubSpot's
-    embed tag, and for test tools), else from the data- attribute, else the default."""
+def script_attributes(script):
+    """The script's configuration attributes as strings (None when absent)."""
+    values = {}
+    for i in range(len(ATTRIBUTES)):
+        values[ATTRIBUTES[i]] = attribute(script, ATTRIBUTES[i])
+    return values
+
+
+def config_overrides():
+    """window.hsqShimConfig's switches (config.SWITCHES), as Python values."""
+    overrides = {}
     config = getattr(window, "hsqShimConfig", None)
-    if config is not None and config is not UNDEFINED and config is not NULL:
-        value = getattr(config, key, None)
+    if config is None or config is UNDEFINED or config is NULL:
+        return overrides
+    keys = list(SWITCHES.keys())
+    for i in range(len(keys)):
+        value = getattr(config, keys[i], None)
         if value is True or value is False:
-            return value
-    value = attribute(script, attribute_name)
-    if value is None:
-        return default
-    return value != "off" and value != "false"
-
-
-def portal_from_src(src):
-    """'https://js.hs-scripts.com/123.js?x' -> '123' (HubSpot's loader URL forms)."""
-    path = src.split("?")[0].split("#")[0]
-    name = path[path.rfind("/") + 1:]
-    if name.endswith(".js") and is_digits(name[:-3], 12):
-        return str(int(name[:-3]))
-    return None
-
-
-def collector_base(value):
-    """data-tracking-url: a full http(s) base URL, or a path on this page's origin
-    ('/collect'); anything else is refused."""
-    if value is None:
-        return None
-    value = value.strip().rstrip("/")
-    if value.startswith("/") and not value.startswith("//"):
-        value = window.location.origin + value
-    if not (value.startswith("http://") or value.startswith("https://")):
-        return None
-    rest = value[value.find("//") + 2:]
-    if not rest or " " in rest or '"' in rest or "?" in rest or "#" in rest:
-        return None
-    return value
+            overrides[keys[i]] = value
+    return overrides
 
 
 def read_referrer():
@@ -235,14 +214,6 @@ def client_info():
                       (window.navigator.language or "").lower())
 
 
-def cookie_domains(script):
-    """data-cookie-domain: one domain, or several separated by spaces or commas."""
-    value = attribute(script, "data-cookie-domain")
-    if not value:
-        return []
-    return [d for d in value.replace(",", " ").split(" ") if d]
-
-
 def gpc_signal():
     """navigator.globalPrivacyControl, overridden by ?_hsGpcSignal=true|false (HubSpot's
     test hook)."""
@@ -260,13 +231,13 @@ def debug_cookie_set():
 
 # -- effects --------------------------------------------------------------------
 
-class Runtime:
+class EffectRunner:
     """Carries out the core's effects and keeps the read-back record (D10)."""
 
     def __init__(self, record):
         self.record = record
         self.runners = {SendBeacon: self.send_beacon, SetCookie: self.set_cookie,
-                        Ignore: self.ignore, Log: self.log,
+                        Skip: self.skip, Log: self.log,
                         CallPageFunction: self.call_page_function,
                         CallListener: self.call_listener, BindClick: self.bind_click}
         self.bound = window.WeakMap.new()   # element -> JS array of bound selectors
@@ -314,7 +285,7 @@ class Runtime:
             if stored != effect.value and effect.value:
                 document.cookie = effect.fallback
 
-    def ignore(self, effect):
+    def skip(self, effect):
         if effect.kind == "duplicate":
             self.record.duplicates = self.record.duplicates + 1
         item = window.Object.new()
@@ -354,7 +325,7 @@ class Runtime:
         try:
             elements = document.querySelectorAll(effect.selector)
         except Exception:
-            self.ignore(Ignore("trackClick", "invalid CSS selector " + repr(effect.selector)))
+            self.skip(Skip("trackClick", "invalid CSS selector " + repr(effect.selector)))
             return
         for i in range(elements.length):
             element = elements[i]
@@ -377,7 +348,7 @@ class Runtime:
 
     def degrade(self, where, reason):
         """Record what the shim could not do, and log it in debug mode."""
-        self.ignore(Ignore(where, reason))
+        self.skip(Skip(where, reason))
         if self.tracker is not None and self.tracker.debug:
             self.log(Log("ignored " + where + ": " + reason))
 
@@ -402,15 +373,15 @@ class ImageFallback:
 
 
 class ClickHandler:
-    def __init__(self, runtime, entry):
-        self.runtime = runtime
+    def __init__(self, runner, entry):
+        self.runner = runner
         self.entry = entry
 
     def handle(self, event=None):
         try:
-            self.runtime.push(self.entry)
+            self.runner.push(self.entry)
         except Exception as error:
-            self.runtime.note_error("click", error)
+            self.runner.note_error("click", error)
 
 
 def same_page(wanted, href):
@@ -450,32 +421,26 @@ def install():
     page_queue("_hsq")
     page_queue("_hsp")
     script = own_script()
-    portal = attribute(script, "data-portal-id")
-    if portal is None and script is not None:
-        portal = portal_from_src(script.src)
-    elif portal is not None:
-        portal = str(int(portal.strip())) if is_digits(portal.strip(), 12) else None
-    runtime = Runtime(record)
+    config = read_config(script.src if script is not None else None, script_attributes(script),
+                         window.location.origin, config_overrides())
+    runner = EffectRunner(record)
     random, random_problem = random_source()
-    tracker = Tracker(random, portal_id=portal,
-                      collector=collector_base(attribute(script, "data-tracking-url")),
+    tracker = Tracker(random, portal_id=config.portal_id, collector=config.collector,
                       client=client_info(),
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
-                      encode=encode, cookie_domains=cookie_domains(script),
-                      policy=(attribute(script, "data-consent-policy") or "NO_BANNER").strip().upper(),
-                      gpc=attribute(script, "data-honor-gpc") is not None and gpc_signal(),
-                      duplicate_guard=config_flag(script, "data-duplicate-guard", "duplicateGuard",
-                                                  True))
-    runtime.tracker = tracker
+                      encode=encode, cookie_domains=config.cookie_domains, policy=config.policy,
+                      gpc=config.honor_gpc and gpc_signal(),
+                      duplicate_guard=config.duplicate_guard)
+    runner.tracker = tracker
     if random_problem is not None:
-        runtime.degrade("crypto.getRandomValues", random_problem)
+        runner.degrade("crypto.getRandomValues", random_problem)
     problem = cookie_problem()
     if problem is not None:
-        runtime.cookies = False
-        runtime.degrade("document.cookie", problem)
-    starter = Starter(tracker, runtime, record)
-    starter.track_history = config_flag(script, "data-track-history", "trackHistory", False)
-    runtime.push = starter.run_one
+        runner.cookies = False
+        runner.degrade("document.cookie", problem)
+    starter = Starter(tracker, runner, record)
+    starter.track_history = config.track_history
+    runner.push = starter.run_one
     if document.readyState == "complete" or document.readyState == "loaded":
         # In a task of its own: the runtime's start-up and the first beacon stay short.
         window.setTimeout(starter.on_load, 0)
@@ -484,9 +449,9 @@ def install():
 
 
 class Starter:
-    def __init__(self, tracker, runtime, record):
+    def __init__(self, tracker, runner, record):
         self.tracker = tracker
-        self.runtime = runtime
+        self.runner = runner
         self.record = record
         self.canonical = ""
         self.env = None                     # the last PageEnv read
@@ -508,10 +473,10 @@ class Starter:
             queue = self.own_queue("_hsq", queue)
             privacy = self.own_queue("_hsp", privacy)
             self.canonical = read_canonical()
-            self.runtime.run(self.tracker.load(entries, page_env(self.canonical),
-                                               read_cookies(), privacy_entries))
+            self.runner.run(self.tracker.load(entries, page_env(self.canonical),
+                                              read_cookies(), privacy_entries))
         except Exception as error:
-            self.runtime.note_error("start", error)
+            self.runner.note_error("start", error)
         # Whatever happened above, later pushes run at once from now on.
         queue.push = self.push
         privacy.push = self.push_privacy
@@ -523,7 +488,7 @@ class Starter:
             for i in range(len(late)):
                 self.run_one(late[i])
         except Exception as error:
-            self.runtime.note_error("start", error)
+            self.runner.note_error("start", error)
         self.record.ready = True
 
     def own_queue(self, name, queue):
@@ -533,8 +498,8 @@ class Starter:
             return queue
         fresh = window.Array.new()
         setattr(window, name, fresh)
-        self.runtime.degrade(name, "the page's " + name + " Array is frozen (or sealed): its"
-                             " entries were run, and a new Array took its place")
+        self.runner.degrade(name, "the page's " + name + " Array is frozen (or sealed): its"
+                            " entries were run, and a new Array took its place")
         return fresh
 
     def push(self, *entries):
@@ -543,11 +508,11 @@ class Starter:
             if not entries:
                 return UNDEFINED
             for i in range(1, len(entries)):
-                self.runtime.run([Ignore("push argument " + str(i + 1),
+                self.runner.run([Skip("push argument " + str(i + 1),
                                          "push runs only its first argument, as HubSpot's does")])
             return to_js(self.run_one(read_entry(entries[0])))
         except Exception as error:
-            self.runtime.note_error("push", error)
+            self.runner.note_error("push", error)
             return UNDEFINED
 
     def push_privacy(self, *entries):
@@ -557,10 +522,10 @@ class Starter:
                 return UNDEFINED
             result, effects = self.tracker.push_privacy(read_entry(entries[0]),
                                                         page_env(self.canonical))
-            self.runtime.run(effects)
+            self.runner.run(effects)
             return to_js(result)
         except Exception as error:
-            self.runtime.note_error("_hsp push", error)
+            self.runner.note_error("_hsp push", error)
             return UNDEFINED
 
     def run_one(self, entry):
@@ -569,7 +534,7 @@ class Starter:
         else:
             env = self.env = page_env(self.canonical)
         result, effects = self.tracker.push(entry, env)
-        self.runtime.run(effects)
+        self.runner.run(effects)
         return result
 
 
@@ -608,7 +573,7 @@ class HistoryWatcher:
             # The page's own call failed, as it would without the shim: nothing changed,
             # so no page view. Recorded, then re-raised: the runtime hands the page the
             # very JS error it threw (buildtools/runtime.py).
-            self.starter.runtime.note_error("history", error)
+            self.starter.runner.note_error("history", error)
             raise
         self.changed()
 
@@ -622,9 +587,9 @@ class HistoryWatcher:
         self.pending = False
         try:
             starter = self.starter
-            starter.runtime.run(starter.tracker.navigated(page_env(starter.canonical)))
+            starter.runner.run(starter.tracker.navigated(page_env(starter.canonical)))
         except Exception as error:
-            self.starter.runtime.note_error("history", error)
+            self.starter.runner.note_error("history", error)
 
 
 def drain(queue):

@@ -1,8 +1,8 @@
 """Raw `_hsq` entries -> Command or Ignored.
 
-Rule 1: every command the shim knows is a row of SIGNATURES: its name and the kind
-        of each positional argument. Anything else is Ignored, with a reason a
-        person can act on; nothing here raises.
+Rule 1: every command the shim knows is one row of HSQ (`_hsq`) or HSP (`_hsp`): its
+        name, the kind of each positional argument, its load pass and its handler.
+        Anything else is Ignored, with a reason a person can act on; nothing here raises.
 Rule 2: arguments are normalised here (portal ids to digit strings, '' paths to '/'),
         so the tracker only ever sees valid values.
 Rule 3: extra arguments are dropped, as HubSpot's methods drop them.
@@ -21,6 +21,8 @@ class Command(Value):
 
 
 class Ignored(Value):
+    """An entry that is not a valid command (the parse result); the tracker reports it
+    as an effects.Skip."""
     __slots__ = ("entry", "reason")
 
     def __init__(self, entry, reason):
@@ -109,85 +111,118 @@ KIND_NAMES = {_string: "a string", _path: "a string path", _portal: "a positive 
               _mapping: "an object", _flag: "true or false", _function: "a function",
               _text_id: "a string or number id", _anything: "a value", _host: "a host name such as track.hubspot.com"}
 
-SIGNATURES = {
-    "setPortalId": (_portal,),
-    "setPath": (_path,),
-    "trackPageView": (),
-    "identify": (_mapping,),
-    "setTrackingDomain": (_host,),
-    "setDebugMode": (_flag,),
-    "addCookieDomain": (_string,),
-    "setCookiesToSubdomain": (_flag,),
-    "enableSecureCookie": (),
-    "trackCustomBehavioralEvent": (_mapping,),
-    "trackEvent": (_anything,),
-    "trackConversion": (_anything,),
-    "setContentType": (_string,),
-    "setCanonicalUrl": (_string,),
-    "setPageId": (_text_id,),
-    "setContentMetadata": (_mapping,),
-    "setTargetedContentMetadata": (_anything,),
-    "addIdentityListener": (_function,),
-    "addCookieListener": (_function,),
-    "addUserTokenListener": (_function,),
-    "addPageIdListener": (_function,),
-    "addContentTypeListener": (_function,),
-    "addContentMetadataListener": (_function,),
-    "refreshPageHandlers": (),
-    "resetVisitor": (),
-    "resetVisitorIdentity": (),
-    "setTrackingEnabled": (_flag,),
-    "setLimitTrackingToCookieDomains": (_flag,),
-    "trackClick": (_string, _text_id),
-    "trackFormView": (_text_id,),
-    "trackFormInstall": (_text_id,),
-    "trackFormVisible": (_text_id,),
-    "trackFormInteraction": (_text_id,),
-    "trackFormCompletion": (_text_id,),
-    "trackCtaView": (_text_id,),
-    "trackFeedbackView": (_text_id,),
-    "trackApproveCookieConsent": (),
-    "trackDeclineCookieConsent": (),
-    "trackRevokeCookieConsent": (),
-    "doNotTrack": (),
-    "addPrivacyConsentListener": (_function,),
-    "revokeCookieConsent": (),
+# The load passes an `_hsq` entry queued before load runs in (queue.py).
+CONFIG = "config"
+PRIORITY = "priority"
+REST = "rest"
+
+# THE `_hsq` COMMANDS, one row each (adding a command is a row here and its handler):
+#   name: (required argument kinds, optional trailing kinds, load pass,
+#          state only: changes state and never reads the page's facts, so the adapter
+#          skips reading URL, title, referrer and clock for it,
+#          the Tracker method that runs it; track_simple for the one-shot beacons)
+# The priority pass is HubSpot's list (build 1.398) plus doNotTrack (2023+); its
+# setTrackingGate is HubSpot-internal (INTERNAL below).
+HSQ = {
+    "setPortalId": ((_portal,), (), PRIORITY, True, "set_portal_id"),
+    "setPath": ((_path,), (), PRIORITY, True, "set_path"),
+    "trackPageView": ((), (), REST, False, "track_page_view"),
+    "identify": ((_mapping,), (), PRIORITY, True, "identify"),
+    "setTrackingDomain": ((_host,), (), CONFIG, True, "set_tracking_domain"),
+    "setDebugMode": ((_flag,), (), PRIORITY, False, "set_debug_mode"),
+    "addCookieDomain": ((_string,), (), CONFIG, True, "add_cookie_domain"),
+    "setCookiesToSubdomain": ((_flag,), (), CONFIG, True, "set_cookies_to_subdomain"),
+    "enableSecureCookie": ((), (), CONFIG, True, "enable_secure_cookie"),
+    "trackCustomBehavioralEvent": ((_mapping,), (), REST, False, "track_custom_behavioral_event"),
+    "trackEvent": ((_anything,), (_anything,), REST, False, "track_event"),
+    "trackConversion": ((_anything,), (_anything,), REST, False, "track_event"),
+    "setContentType": ((_string,), (), PRIORITY, True, "set_content_type"),
+    "setCanonicalUrl": ((_string,), (), PRIORITY, True, "set_canonical_url"),
+    "setPageId": ((_text_id,), (), PRIORITY, True, "set_page_id"),
+    "setContentMetadata": ((_mapping,), (), PRIORITY, True, "set_content_metadata"),
+    "setTargetedContentMetadata": ((_anything,), (), PRIORITY, True, "set_targeted_content"),
+    "addIdentityListener": ((_function,), (), REST, False, "add_identity_listener"),
+    "addCookieListener": ((_function,), (), REST, False, "add_identity_listener"),
+    "addUserTokenListener": ((_function,), (), REST, False, "add_user_token_listener"),
+    "addPageIdListener": ((_function,), (), REST, True, "add_page_id_listener"),
+    "addContentTypeListener": ((_function,), (), REST, True, "add_content_type_listener"),
+    "addContentMetadataListener": ((_function,), (), REST, True, "add_content_metadata_listener"),
+    "refreshPageHandlers": ((), (), REST, True, "refresh_page_handlers"),
+    "resetVisitor": ((), (), REST, False, "reset_visitor"),
+    "resetVisitorIdentity": ((), (), REST, False, "reset_visitor"),
+    "setTrackingEnabled": ((_flag,), (), PRIORITY, True, "set_tracking_enabled"),
+    "setLimitTrackingToCookieDomains": ((_flag,), (), PRIORITY, True, "set_limit_tracking"),
+    "trackClick": ((_string, _text_id), (_mapping,), REST, True, "track_click"),
+    "trackFormView": ((_text_id,), (), REST, False, "track_simple"),
+    "trackFormInstall": ((_text_id,), (), REST, False, "track_simple"),
+    "trackFormVisible": ((_text_id,), (), REST, False, "track_simple"),
+    "trackFormInteraction": ((_text_id,), (), REST, False, "track_simple"),
+    "trackFormCompletion": ((_text_id,), (), REST, False, "track_simple"),
+    "trackCtaView": ((_text_id,), (), REST, False, "track_simple"),
+    "trackFeedbackView": ((_text_id,), (), REST, False, "track_simple"),
+    "trackApproveCookieConsent": ((), (), REST, False, "track_simple"),
+    "trackDeclineCookieConsent": ((), (), REST, False, "track_simple"),
+    "trackRevokeCookieConsent": ((), (), REST, False, "track_simple"),
+    "doNotTrack": ((), (_anything,), PRIORITY, False, "set_do_not_track"),
+    "addPrivacyConsentListener": ((_function,), (), REST, False, "add_privacy_consent_listener"),
+    "revokeCookieConsent": ((), (), REST, False, "revoke_cookie_consent"),
 }
 
-# The `_hsp` privacy queue's commands (the banner's public methods, P2/P3).
-PRIVACY_SIGNATURES = {
-    "addPrivacyConsentListener": (_function,),
-    "addPrivacySettingsListener": (_function,),
-    "revokeCookieConsent": (),
-    "setHubSpotConsent": (_mapping,),
-    "showBanner": (),
+# THE `_hsp` COMMANDS (the banner's public methods, P2/P3), one row each:
+#   name: (required argument kinds, pass: CONFIG runs first in the banner's order (P5),
+#          the PrivacyQueue method that runs it, or None for banner-only
+#          configuration: accepted, no effect, as there is no banner)
+HSP = {
+    "addPrivacyConsentListener": ((_function,), REST, "add_consent_listener"),
+    "addPrivacySettingsListener": ((_function,), REST, "add_settings_listener"),
+    "revokeCookieConsent": ((), REST, "revoke"),
+    "setHubSpotConsent": ((_mapping,), REST, "set_consent"),
+    "showBanner": ((), REST, "show_banner"),
+    "setUseGeoLocation": ((), CONFIG, None),
+    "setApiBaseUrl": ((), CONFIG, None),
+    "setCookiesToSubdomain": ((), CONFIG, None),
+    "setUseSecureCookies": ((), CONFIG, None),
+    "addCookieDomain": ((), CONFIG, None),
+    "addEnabledFeatureGates": ((), CONFIG, None),
+    "setBannerSettings": ((), CONFIG, None),
+    "setCustomizationSettings": ((), REST, None),
+    "setGeoLocation": ((), REST, None),
+    "hideBanner": ((), REST, None),
+    "useV2Wildcard": ((), REST, None),
+    "useGoogleConsentModeV2": ((), REST, None),
 }
 
-# Commands that only change the tracker's state and never read the page's facts (env):
-# the adapter need not read URL, title, referrer and clock for them (a push costs less).
-# A dict, not a tuple: the adapter tests membership on every push, and a dict lookup is
-# one step under Brython where a tuple is scanned item by item.
-STATE_ONLY = {}
-for _name in ("setPath", "identify", "setContentType", "setCanonicalUrl", "setPageId",
-              "setContentMetadata", "setTargetedContentMetadata", "setPortalId",
-              "setTrackingDomain", "setTrackingEnabled", "setLimitTrackingToCookieDomains",
-              "addCookieDomain", "setCookiesToSubdomain", "enableSecureCookie",
-              "refreshPageHandlers", "trackClick", "addPageIdListener",
-              "addContentTypeListener", "addContentMetadataListener"):
-    STATE_ONLY[_name] = True
+# Lookups derived from the rows, built once at import: parse and the adapter's push
+# test one dict each (a dict lookup is one step under Brython, a tuple scan is not).
+SIGNATURES = {}         # name -> required kinds
+OPTIONAL = {}           # name -> optional trailing kinds (only where there are some)
+STATE_ONLY = {}         # name -> True
+PASSES = {}             # name -> CONFIG / PRIORITY / REST
+_names = list(HSQ.keys())
+for _i in range(len(_names)):
+    _row = HSQ[_names[_i]]
+    SIGNATURES[_names[_i]] = _row[0]
+    if _row[1]:
+        OPTIONAL[_names[_i]] = _row[1]
+    PASSES[_names[_i]] = _row[2]
+    if _row[3]:
+        STATE_ONLY[_names[_i]] = True
+
+PRIVACY_SIGNATURES = {}  # name -> required kinds
+PRIVACY_PASSES = {}      # name -> CONFIG / REST
+BANNER_ONLY = {}         # name -> True: accepted, no effect
+_names = list(HSP.keys())
+for _i in range(len(_names)):
+    _row = HSP[_names[_i]]
+    PRIVACY_SIGNATURES[_names[_i]] = _row[0]
+    PRIVACY_PASSES[_names[_i]] = _row[1]
+    if _row[2] is None:
+        BANNER_ONLY[_names[_i]] = True
 
 # Names HubSpot's own loader and prelude push. They mean nothing without HubSpot's
 # servers, so the shim accepts them without effect (and records that it did).
 INTERNAL = ("setLegacy", "log", "embedHubSpotScript", "initEventVisualizerScript",
             "setTrackingGate", "autocaptureClicks", "enableAutomaticLinker")
-
-# Optional trailing arguments: (name -> kinds of the extra positions), never required.
-OPTIONAL = {
-    "trackEvent": (_anything,),
-    "trackConversion": (_anything,),
-    "trackClick": (_mapping,),
-    "doNotTrack": (_anything,),
-}
 
 FUNCTION = "<function>"
 

@@ -36,15 +36,6 @@ REVOKED_COOKIES = ("__hs_initial_opt_in", "__hs_opt_out", PREFERENCE_COOKIE,
                    "__hs_gpc_banner_dismiss", "__hs_notify_banner_dismiss", "__hssc", "__hssrc",
                    "__hstc", "__hs_do_not_track", "hubspotutk", "messagesUtk")
 
-# _hsp: configuration entries run before the others (P5), in queue order.
-PRIORITY = ("setUseGeoLocation", "setApiBaseUrl", "setCookiesToSubdomain", "setUseSecureCookies",
-            "addCookieDomain", "addEnabledFeatureGates", "setBannerSettings")
-# Banner configuration that means nothing without HubSpot's banner: accepted, no effect.
-BANNER_ONLY = ("setUseGeoLocation", "setApiBaseUrl", "setCookiesToSubdomain", "setUseSecureCookies",
-               "addCookieDomain", "addEnabledFeatureGates", "setBannerSettings",
-               "setCustomizationSettings", "setGeoLocation", "hideBanner", "useV2Wildcard",
-               "useGoogleConsentModeV2")
-
 
 class Consent(Value):
     """One consent state. `necessary` is always granted."""
@@ -127,15 +118,3 @@ def listener_object(current, previous):
     """The object a consent listener receives (a fresh one for every call)."""
     return {"allowed": current.allowed, "categories": current.categories(),
             "previousCategories": previous.categories()}
-
-
-def privacy_order(items, names):
-    """_hsp processing order (P5): PRIORITY entries in queue order, then the rest."""
-    first = []
-    rest = []
-    for i in range(len(items)):
-        if names[i] in PRIORITY:
-            first.append(items[i])
-        else:
-            rest.append(items[i])
-    return first + rest

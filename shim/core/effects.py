@@ -8,8 +8,8 @@ from shim.core.values import Value
 
 
 class SendBeacon(Value):
-    """GET `url` as a 1x1 image (a keep-alive request while the page is hidden).
-    `fields` are the same parameters, decoded, for the read-back record."""
+    """GET `url`: a keep-alive fetch (it outlives the page), one image request if that
+    fails. `fields` are the same parameters, decoded, for the read-back record."""
     __slots__ = ("url", "fields")
 
     def __init__(self, url, fields):
@@ -29,8 +29,8 @@ class SetCookie(Value):
         self.fallback = fallback
 
 
-class Ignore(Value):
-    """An entry the shim did not run, and why (read-back record; console in debug).
+class Skip(Value):
+    """An entry (or beacon) the shim did not run, and why (read-back record; console in debug).
     `kind` is 'duplicate' for page views the duplicate guard dropped (counted apart)."""
     __slots__ = ("entry", "reason", "kind")
 

@@ -7,16 +7,15 @@ Rule 2: every consent change goes through `change`, which tells the tracker firs
         (cookies, visitor reset) and then the page's listeners.
 Rule 3: banner-only configuration (geo-location, API base URL, banner settings...) is
         accepted and has no effect: there is no banner.
+Rule 4: the queue reaches the tracker through four methods only (`skip`, `is_debug`,
+        `consent_changed`, `consent_revoked`) and never writes its attributes.
 """
 
-from shim.core.commands import PRIVACY_SIGNATURES, Command, Ignored, describe, parse
-from shim.core.consent import (BANNER_ONLY, NOTHING, REVOKED_COOKIES, consent_from_object,
-                          initial_consent, listener_object, privacy_order)
+from shim.core.commands import (BANNER_ONLY, HSP, PRIVACY_PASSES, PRIVACY_SIGNATURES, Ignored,
+                                describe, parse)
+from shim.core.consent import NOTHING, consent_from_object, initial_consent, listener_object
 from shim.core.effects import CallListener, Log
-
-SIGNATURES = dict(PRIVACY_SIGNATURES)
-for _name in BANNER_ONLY:
-    SIGNATURES[_name] = ()
+from shim.core.queue import passes
 
 
 class PrivacyQueue:
@@ -39,27 +38,25 @@ class PrivacyQueue:
         effects = []
         self.change(initial_consent(self.policy, cookies, self.gpc), env, effects)
         parsed = []
-        names = []
         for i in range(len(entries)):
-            item = parse(entries[i], SIGNATURES)
-            parsed.append(item)
-            names.append(item.name if type(item) is Command else "")
-        ordered = privacy_order(parsed, names)
+            parsed.append(parse(entries[i], PRIVACY_SIGNATURES))
+        config, priority, rest = passes(parsed, PRIVACY_PASSES)
+        ordered = config + rest
         for i in range(len(ordered)):
             self.run(ordered[i], env, effects)
         return effects
 
     def push(self, entry, env):
         effects = []
-        result = self.run(parse(entry, SIGNATURES), env, effects)
+        result = self.run(parse(entry, PRIVACY_SIGNATURES), env, effects)
         return result, effects
 
     def run(self, item, env, effects):
         tracker = self.tracker
         if type(item) is Ignored:
-            tracker._ignore("_hsp " + item.entry, item.reason, effects)
+            tracker.skip("_hsp " + item.entry, item.reason, effects)
             return False
-        if tracker.debug:
+        if tracker.is_debug():
             effects.append(Log("_hsp " + item.name + " " + describe(item.args)))
         if item.name in BANNER_ONLY or item.name not in METHODS:
             return None
@@ -91,7 +88,7 @@ class PrivacyQueue:
     def set_consent(self, args, env, effects):
         consent = consent_from_object(args[0])
         if consent is None:
-            self.tracker._ignore("_hsp setHubSpotConsent", "expects {analytics, advertisement, "
+            self.tracker.skip("_hsp setHubSpotConsent", "expects {analytics, advertisement, "
                                  "functionality} as true/false", effects)
             return False
         self.change(consent, env, effects)
@@ -99,7 +96,7 @@ class PrivacyQueue:
 
     def show_banner(self, args, env, effects):
         # No UI: tell the listeners the current state again.
-        if self.tracker.debug:
+        if self.tracker.is_debug():
             effects.append(Log("showBanner: the shim has no banner; listeners notified"))
         for i in range(len(self.consent_listeners)):
             effects.append(CallListener(self.consent_listeners[i],
@@ -108,19 +105,13 @@ class PrivacyQueue:
     def revoke(self, args, env, effects):
         """Delete HubSpot's cookies, send k=30, then withdraw consent (not persisted,
         so the visitor looks new on the next load, as HubSpot documents)."""
-        tracker = self.tracker
-        for i in range(len(REVOKED_COOKIES)):
-            tracker.delete_cookie(REVOKED_COOKIES[i], effects)
-        tracker.cookies_saved = False
-        tracker.do_not_track = False
-        tracker.track_simple("trackRevokeCookieConsent", [], env, effects)
+        self.tracker.consent_revoked(env, effects)
         self.change(NOTHING, env, effects)
 
 
-METHODS = {
-    "addPrivacyConsentListener": PrivacyQueue.add_consent_listener,
-    "addPrivacySettingsListener": PrivacyQueue.add_settings_listener,
-    "setHubSpotConsent": PrivacyQueue.set_consent,
-    "showBanner": PrivacyQueue.show_banner,
-    "revokeCookieConsent": PrivacyQueue.revoke,
-}
+# name -> PrivacyQueue method, from the rows of commands.HSP.
+METHODS = {}
+_names = list(HSP.keys())
+for _i in range(len(_names)):
+    if HSP[_names[_i]][2] is not None:
+        METHODS[_names[_i]] = getattr(PrivacyQueue, HSP[_names[_i]][2])

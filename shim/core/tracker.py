@@ -1,27 +1,27 @@
 """The tracker: HubSpot's `_hsq` semantics as a sans-IO state machine.
 
-Facts in, effects out. `load(entries, env, cookies)` runs what the page queued before
-the shim loaded, in HubSpot's four passes plus the automatic first page view;
-`push(entry, env)` runs one later command at once and returns (result, effects).
+Facts in, effects out. `load(entries, env, cookie_header_text, privacy_entries)` runs
+what the page queued before the shim loaded, in HubSpot's four passes plus the automatic
+first page view; `push(entry, env)` runs one later command at once and returns (result, effects).
 
 Rule 1: nothing here touches the browser, a clock or a random source: the page's
         facts come in `env`, randomness through the injected `rand32`.
-Rule 2: no entry can raise out of `load` or `push`: bad input becomes an Ignore
+Rule 2: no entry can raise out of `load` or `push`: bad input becomes a Skip
         effect with a reason, and so does every beacon the shim decides not to send.
-Rule 3: each command is one method, found through METHODS; adding a command is a
-        row in commands.SIGNATURES and a row there.
+Rule 3: each command is one method, named in its row of commands.HSQ; adding a
+        command is that row and the method.
 """
 
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
                          append_groups, beacon_url, cut, event_property_text, has_long_text,
                          merge_first_position, object_pairs, scalar_text)
 from shim.core.codec import encode_component
-from shim.core.commands import FUNCTION, Command, Ignored, describe, parse
+from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
 from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
 from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
-from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
-                          SetCookie)
-from shim.core.consent import NO_BANNER
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
+                               SetCookie, Skip)
+from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.navigation import location_key, same_location
 from shim.core.page import ClientInfo, hostname_of
 from shim.core.privacy import PrivacyQueue
@@ -155,16 +155,19 @@ class Tracker:
 
     def _run(self, item, env, effects):
         if type(item) is Ignored:
-            self._ignore(item.entry, item.reason, effects)
+            self.skip(item.entry, item.reason, effects)
             return None
         if self.debug:
             effects.append(Log(item.name + " " + describe(item.args)))
         return METHODS[item.name](self, item.args, env, effects)
 
-    def _ignore(self, entry, reason, effects):
-        effects.append(Ignore(entry, reason))
+    def skip(self, entry, reason, effects):
+        effects.append(Skip(entry, reason))
         if self.debug:
             effects.append(Log("ignored " + entry + ": " + reason))
+
+    def is_debug(self):
+        return self.debug
 
     # -- beacons ---------------------------------------------------------------
 
@@ -183,7 +186,7 @@ class Tracker:
     def _send(self, name, endpoint, own_pairs, env, effects, merge=False):
         reason = self._blocked(env)
         if reason is not None:
-            self._ignore(name, "not sent: " + reason, effects)
+            self.skip(name, "not sent: " + reason, effects)
             return False
         self._ensure_visitor(env)
         fields = append_groups(own_pairs, self, env)
@@ -192,7 +195,7 @@ class Tracker:
         base = self.collector if self.collector else "https://" + self.tracking_host
         url = beacon_url(base, endpoint, fields, self.encode)
         if len(url) > MAX_URL:
-            self._ignore(name, "not sent: the beacon URL would be " + str(len(url))
+            self.skip(name, "not sent: the beacon URL would be " + str(len(url))
                          + " characters, over the limit of " + str(MAX_URL), effects)
             return False
         effects.append(SendBeacon(url, fields))
@@ -250,6 +253,14 @@ class Tracker:
                 self.delete_cookie(name, effects)
             self.cookies_saved = False
             self._new_visitor(env, effects)
+
+    def consent_revoked(self, env, effects):
+        """revokeCookieConsent, before consent is withdrawn: HubSpot's cookies deleted, k=30."""
+        for i in range(len(REVOKED_COOKIES)):
+            self.delete_cookie(REVOKED_COOKIES[i], effects)
+        self.cookies_saved = False
+        self.do_not_track = False
+        self.track_simple("trackRevokeCookieConsent", [], env, effects)
 
     def _new_visitor(self, env, effects):
         """A new token and session, identity cleared; later beacons carry rv=1."""
@@ -309,7 +320,7 @@ class Tracker:
 
     def add_cookie_domain(self, args, env, effects):
         if not self._add_cookie_domain(args[0]):
-            self._ignore("addCookieDomain", "not a domain: " + describe(args[0]), effects)
+            self.skip("addCookieDomain", "not a domain: " + describe(args[0]), effects)
 
     def set_cookies_to_subdomain(self, args, env, effects):
         self.to_subdomain = args[0]
@@ -365,7 +376,7 @@ class Tracker:
         if self.identity is None:
             self.identity = {}
         if has_long_text(args[0]):
-            self._ignore("identify", "values over " + str(MAX_VALUE) + " characters are cut",
+            self.skip("identify", "values over " + str(MAX_VALUE) + " characters are cut",
                          effects)
         self.identity.update(args[0])       # shallow merge: later keys win
 
@@ -424,7 +435,7 @@ class Tracker:
         if self.guard_armed:
             self.guard_armed = False
             if env.now_ms <= self.guard_until and same_location(key, self.last_view):
-                effects.append(Ignore("trackPageView", "duplicate of the automatic page view "
+                effects.append(Skip("trackPageView", "duplicate of the automatic page view "
                                       "for " + key + " (data-duplicate-guard=\"off\" sends it)",
                                       "duplicate"))
                 return
@@ -435,19 +446,19 @@ class Tracker:
         event = args[0]
         name = event["name"] if "name" in event else None
         if type(name) is not str or not name:
-            self._ignore("trackCustomBehavioralEvent", "the event needs a string name", effects)
+            self.skip("trackCustomBehavioralEvent", "the event needs a string name", effects)
             return
         pairs = [("n", cut(name))]
         properties = event["properties"] if "properties" in event else None
         if type(properties) is dict:
             if has_long_text(properties):
-                self._ignore("trackCustomBehavioralEvent", "property values over "
+                self.skip("trackCustomBehavioralEvent", "property values over "
                              + str(MAX_VALUE) + " characters are cut", effects)
             keys = list(properties.keys())
             for i in range(len(keys)):
                 pairs.append(("_" + cut(keys[i]), event_property_text(properties[keys[i]])))
         elif properties is not None:
-            self._ignore("trackCustomBehavioralEvent", "properties must be an object; sent "
+            self.skip("trackCustomBehavioralEvent", "properties must be an object; sent "
                          "without them", effects)
         self._send("trackCustomBehavioralEvent", EVENT_PATH, pairs, env, effects)
 
@@ -461,11 +472,11 @@ class Tracker:
             if len(args) > 1 and type(args[1]) is dict:
                 event.update(args[1])
         else:
-            self._ignore("trackEvent", "the event must be an id or an object with an id", effects)
+            self.skip("trackEvent", "the event must be an id or an object with an id", effects)
             return
         event_id = event["id"] if "id" in event else None
         if event_id is None or event_id == "":
-            self._ignore("trackEvent", "the event needs an id", effects)
+            self.skip("trackEvent", "the event needs an id", effects)
             return
         pairs = object_pairs(event)
         pairs.append(("k", "3"))
@@ -516,40 +527,13 @@ def _simple(name):
     return run
 
 
-METHODS = {
-    "setPortalId": Tracker.set_portal_id,
-    "setTrackingDomain": Tracker.set_tracking_domain,
-    "addCookieDomain": Tracker.add_cookie_domain,
-    "setCookiesToSubdomain": Tracker.set_cookies_to_subdomain,
-    "enableSecureCookie": Tracker.enable_secure_cookie,
-    "setDebugMode": Tracker.set_debug_mode,
-    "setTrackingEnabled": Tracker.set_tracking_enabled,
-    "setLimitTrackingToCookieDomains": Tracker.set_limit_tracking,
-    "setPath": Tracker.set_path,
-    "setPageId": Tracker.set_page_id,
-    "setContentType": Tracker.set_content_type,
-    "setCanonicalUrl": Tracker.set_canonical_url,
-    "setContentMetadata": Tracker.set_content_metadata,
-    "setTargetedContentMetadata": Tracker.set_targeted_content,
-    "identify": Tracker.identify,
-    "addIdentityListener": Tracker.add_identity_listener,
-    "addCookieListener": Tracker.add_identity_listener,
-    "addUserTokenListener": Tracker.add_user_token_listener,
-    "addPageIdListener": Tracker.add_page_id_listener,
-    "addContentTypeListener": Tracker.add_content_type_listener,
-    "addContentMetadataListener": Tracker.add_content_metadata_listener,
-    "resetVisitor": Tracker.reset_visitor,
-    "resetVisitorIdentity": Tracker.reset_visitor,
-    "doNotTrack": Tracker.set_do_not_track,
-    "addPrivacyConsentListener": Tracker.add_privacy_consent_listener,
-    "revokeCookieConsent": Tracker.revoke_cookie_consent,
-    "trackPageView": Tracker.track_page_view,
-    "trackCustomBehavioralEvent": Tracker.track_custom_behavioral_event,
-    "trackEvent": Tracker.track_event,
-    "trackConversion": Tracker.track_event,
-    "trackClick": Tracker.track_click,
-    "refreshPageHandlers": Tracker.refresh_page_handlers,
-    FUNCTION: Tracker.call_function,
-}
-for _name in SIMPLE_BEACONS:
-    METHODS[_name] = _simple(_name)
+# name -> the Tracker method that runs it, from the rows of commands.HSQ (the one-shot
+# beacons share track_simple, which needs their name).
+METHODS = {FUNCTION: Tracker.call_function}
+_names = list(HSQ.keys())
+for _i in range(len(_names)):
+    _handler = HSQ[_names[_i]][4]
+    if _handler == "track_simple":
+        METHODS[_names[_i]] = _simple(_names[_i])
+    else:
+        METHODS[_names[_i]] = getattr(Tracker, _handler)

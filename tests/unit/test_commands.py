@@ -62,3 +62,33 @@ def test_an_unreadable_entry_is_ignored_with_the_error():
     from shim.core.commands import Unreadable
     result = parse(Unreadable("getter threw"))
     assert type(result) is Ignored and result.reason == "could not be read: getter threw"
+
+
+def declared_names(interface):
+    """The method names of one `interface X { name: [...]; }` in static/hsq-shim.d.ts."""
+    import pathlib
+    import re
+    text = (pathlib.Path(__file__).parents[2] / "static" / "hsq-shim.d.ts").read_text()
+    body = text.split("export interface " + interface + " {", 1)[1].split("\n}", 1)[0]
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    return set(re.findall(r"^\s*(\w+)\s*:", body, flags=re.M))
+
+
+class TestTheTypesNameEveryCommand:
+    """static/hsq-shim.d.ts against the command rows (commands.HSQ, commands.HSP)."""
+
+    def test_hsq_command_map_is_the_hsq_rows_and_the_internal_names(self):
+        from shim.core.commands import HSQ, INTERNAL
+        assert declared_names("HsqCommandMap") == set(HSQ) | set(INTERNAL)
+
+    def test_hsp_command_map_is_the_hsp_rows(self):
+        from shim.core.commands import HSP
+        assert declared_names("HspCommandMap") == set(HSP)
+
+    def test_every_row_names_a_handler_that_exists(self):
+        from shim.core.commands import HSP, HSQ
+        from shim.core.privacy import PrivacyQueue
+        from shim.core.tracker import Tracker
+        assert [n for n in HSQ if not callable(getattr(Tracker, HSQ[n][4], None))] == []
+        assert [n for n in HSP if HSP[n][2] is not None
+                and not callable(getattr(PrivacyQueue, HSP[n][2], None))] == []

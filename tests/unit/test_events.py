@@ -1,7 +1,7 @@
 """Tracker: events, page metadata, listeners, switches and resets (issue: full command set)."""
 
 from shim.core.commands import PageFunction
-from shim.core.effects import BindClick, CallListener, Ignore
+from shim.core.effects import BindClick, CallListener, Skip
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
 
@@ -16,7 +16,7 @@ def push(tracker, *entry):
 
 
 def ignored(effects):
-    return [(e.entry, e.reason) for e in effects if type(e) is Ignore]
+    return [(e.entry, e.reason) for e in effects if type(e) is Skip]
 
 
 class TestCustomBehavioralEvent:

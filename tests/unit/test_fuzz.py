@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shim.core.beacon import MAX_URL, MAX_VALUE
 from shim.core.codec import decode_component, decode_query, encode_component, split_url
-from shim.core.commands import (INTERNAL, OPTIONAL, PRIVACY_SIGNATURES, SIGNATURES, Command, Ignored,
-                           PageFunction, describe, parse)
-from shim.core.consent import BANNER_ONLY, REVOKED_COOKIES
-from shim.core.effects import (BindClick, CallListener, CallPageFunction, Ignore, Log, SendBeacon,
-                          SetCookie)
+from shim.core.commands import (BANNER_ONLY, INTERNAL, OPTIONAL, PRIVACY_SIGNATURES, SIGNATURES,
+                                Command, Ignored, PageFunction, describe, parse)
+from shim.core.consent import REVOKED_COOKIES
+from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
+                               SetCookie, Skip)
 from tests.unit.helpers import make_env, make_tracker
 
-EFFECT_TYPES = (SendBeacon, SetCookie, Ignore, Log, CallPageFunction, CallListener, BindClick)
+EFFECT_TYPES = (SendBeacon, SetCookie, Skip, Log, CallPageFunction, CallListener, BindClick)
 COOKIE_NAMES = {"__hstc", "hubspotutk", "__hssc", "__hssrc", "hs_dbg", "hsfirstvisit",
                 "__hs_do_not_track"} | set(REVOKED_COOKIES)
 # A cookie header the shim writes: name=value then only its own attributes.
@@ -97,7 +97,7 @@ def check_effects(effects):
             assert effect.name in COOKIE_NAMES, effect
             assert COOKIE_HEADER.fullmatch(effect.header), effect.header
             assert effect.fallback is None or COOKIE_HEADER.fullmatch(effect.fallback)
-        elif type(effect) is Ignore:
+        elif type(effect) is Skip:
             assert type(effect.entry) is str and type(effect.reason) is str
         elif type(effect) is Log:
             assert type(effect.message) is str
@@ -228,7 +228,7 @@ def test_oversized_payloads_are_cut_or_refused_never_sent_broken(identity, prope
     effects += tracker.push(["trackEvent", dict(identity, id=name or "e")], make_env())[1]
     effects += tracker.push(["trackPageView"], make_env())[1]
     check_effects(effects)
-    reasons = [e.reason for e in effects if type(e) is Ignore]
+    reasons = [e.reason for e in effects if type(e) is Skip]
     sent = [e for e in effects if type(e) is SendBeacon]
     assert len(sent) + len([r for r in reasons if r.startswith("not sent: the beacon URL")]) == 3
     for beacon in sent:
@@ -261,7 +261,7 @@ def test_a_huge_unknown_method_name_is_recorded_cut_not_whole(queue, size):
     tracker.load([], make_env())
     entry = ["n" * size]
     push = tracker.push if queue == "_hsq" else tracker.push_privacy
-    [ignored] = [e for e in push(entry, make_env())[1] if type(e) is Ignore]
+    [ignored] = [e for e in push(entry, make_env())[1] if type(e) is Skip]
     assert len(ignored.entry) < 200, len(ignored.entry)
 
 

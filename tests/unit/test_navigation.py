@@ -2,7 +2,7 @@
 
 import pytest
 
-from shim.core.effects import Ignore
+from shim.core.effects import Skip
 from shim.core.navigation import location_key, same_location
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
@@ -69,7 +69,7 @@ class TestDuplicateGuard:
         tracker.push(["setPath", "/start"], env)
         effects = tracker.push(["trackPageView"], env)[1]
         assert beacons(effects) == []
-        [dropped] = [e for e in effects if type(e) is Ignore]
+        [dropped] = [e for e in effects if type(e) is Skip]
         assert dropped.kind == "duplicate" and "duplicate of the automatic page view" in dropped.reason
 
     def test_a_queued_view_before_load_is_dropped_too(self):

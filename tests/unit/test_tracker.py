@@ -3,7 +3,7 @@
 from hypothesis import given, settings, strategies as st
 
 from shim.core.commands import PageFunction
-from shim.core.effects import CallPageFunction, Ignore, Log, SendBeacon, SetCookie
+from shim.core.effects import CallPageFunction, Log, SendBeacon, SetCookie, Skip
 from tests.unit.helpers import URL, beacons, make_env, make_tracker, params
 from tests.unit.test_commands import json_values
 
@@ -40,14 +40,14 @@ class TestLoad:
         effects = make_tracker().load(
             ["junk", ["noSuchMethod", 1], ["setPath", 5], None, ["setPath", "/ok"]], make_env())
         assert [params(b)["po"] for b in beacons(effects)] == ["/ok"]
-        assert [e.reason for e in effects if type(e) is Ignore] == [
+        assert [e.reason for e in effects if type(e) is Skip] == [
             "not an array or a function", "unknown method",
             "argument 1 must be a string path, got 5", "not an array or a function"]
 
     def test_without_a_portal_id_no_beacon_is_sent_and_the_reason_is_reported(self):
         effects = make_tracker(portal_id=None).load([], make_env())
         assert beacons(effects) == []
-        assert [e.entry for e in effects if type(e) is Ignore] == ["trackPageView"]
+        assert [e.entry for e in effects if type(e) is Skip] == ["trackPageView"]
 
     def test_set_portal_id_in_the_queue_supplies_the_portal(self):
         effects = make_tracker(portal_id=None).load([["setPortalId", 456]], make_env())
@@ -125,7 +125,7 @@ def test_no_input_makes_the_tracker_raise(queued, pushed):
     effects = tracker.load(queued, make_env())
     for entry in pushed:
         effects += tracker.push(entry, make_env())[1]
-    assert all(type(e) in (SendBeacon, Ignore, Log, CallPageFunction, SetCookie) for e in effects)
+    assert all(type(e) in (SendBeacon, Skip, Log, CallPageFunction, SetCookie) for e in effects)
     assert len(beacons(effects)) >= 1                 # the automatic view always goes out
 
 
@@ -148,4 +148,4 @@ class TestStateOnlyCommands:
         for name in STATE_ONLY:
             entry = [name] + args.get(name, [PageFunction(object())])
             _, effects = tracker.push(entry, None)
-            assert all(type(e) is not Ignore for e in effects), (name, effects)
+            assert all(type(e) is not Skip for e in effects), (name, effects)
