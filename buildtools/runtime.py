@@ -72,6 +72,24 @@ TEXT_PATCHES = [
      "}\n", 1),
     ("no global brython() function",
      "globalThis.brython=__BRYTHON__.brython\n", "", 1),
+    # A Python function the page calls (history.pushState in history mode) that re-raises a
+    # JS error it caught hands the page that very error, as if the shim were not there (Brython
+    # raises a caught JS Error as itself, or wraps it with $js_exc); a Python exception still
+    # goes through handle_error.
+    ("a JS error re-raised by a Python callback reaches its JS caller as itself",
+     "return pyobj2jsobj(res)}catch(err){$B.handle_error(err)}}",
+     "return pyobj2jsobj(res)}catch(err){if(err instanceof Error){throw err}"
+     "if(err&&err.$js_exc!==undefined){throw err.$js_exc}$B.handle_error(err)}}", 1),
+    # Start-up derived time.tzname from Intl.DateTimeFormat(navigator.language): a tag such as
+    # "C" (WebKitGTK under a POSIX locale, spoofed by privacy tools) throws RangeError, a page
+    # without Intl throws TypeError, and either stopped the shim before its first beacon.
+    # Nothing shipped reads tz_name (only Brython's time module, not in the bundle).
+    ("no start-up Intl.DateTimeFormat(navigator.language) (throws on an invalid tag)",
+     "var date=new Date()\nvar formatter=new Intl.DateTimeFormat($B.language,{timeZoneName:'short'}),"
+     "short=formatter.format(date)\nformatter=new Intl.DateTimeFormat($B.language,{timeZoneName:'long'})\n"
+     "var long=formatter.format(date)\nvar ix=0,minlen=Math.min(short.length,long.length)\n"
+     "while(ix < minlen && short[ix]==long[ix]){ix++}\n$B.tz_name=long.substr(ix).trim()\n",
+     "$B.tz_name=''\n", 1),
     # A hostile value the page passes to _hsq.push (a Proxy whose traps throw, a revoked
     # Proxy, a throwing `then` getter) is converted before any shim code runs: a throw there,
     # or in Brython's argument checks on the raw value, would reach the page. Such a value

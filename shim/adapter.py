@@ -41,6 +41,7 @@ _is_array = window.Array.isArray
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
 _native_encode = window.encodeURIComponent
+_is_extensible = window.Object.isExtensible
 
 
 # -- JS -> Python ---------------------------------------------------------------
@@ -108,6 +109,39 @@ def encode(text):
 
 def rand32():
     return window.crypto.getRandomValues(window.Uint32Array.new(1))[0]
+
+
+def math_rand32():
+    return window.Math.floor(window.Math.random() * 4294967296)
+
+
+def random_source():
+    """(rand32, None), or (a Math.random source, why) where crypto.getRandomValues is
+    missing or throws: the visitor still gets a token, and the record says why."""
+    try:
+        rand32()
+        return rand32, None
+    except Exception as error:
+        return math_rand32, ("unavailable (" + str(error)[:100]
+                             + "): visitor tokens come from Math.random")
+
+
+def read_cookies():
+    """document.cookie, or '' where reading it throws (a sandboxed frame: SecurityError)."""
+    try:
+        return document.cookie
+    except Exception:
+        return ""
+
+
+def cookie_problem():
+    """Why document.cookie cannot be used, or None."""
+    try:
+        document.cookie
+        return None
+    except Exception as error:
+        return ("unavailable (" + str(error)[:100]
+                + "): no cookie is read or written, beacons are still sent")
 
 
 # -- page facts -----------------------------------------------------------------
@@ -192,7 +226,7 @@ def gpc_signal():
 
 
 def debug_cookie_set():
-    return ("; " + document.cookie).find("; hs_dbg=1") >= 0
+    return ("; " + read_cookies()).find("; hs_dbg=1") >= 0
 
 
 # -- effects --------------------------------------------------------------------
@@ -208,6 +242,8 @@ class EffectRunner:
                         CallListener: self.call_listener, BindClick: self.bind_click}
         self.bound = window.WeakMap.new()   # element -> JS array of bound selectors
         self.push = None                    # set by Starter: runs one entry like _hsq.push
+        self.tracker = None                 # set by install: its debug switch
+        self.cookies = True                 # False where document.cookie throws
 
     def run(self, effects):
         for i in range(len(effects)):
@@ -238,11 +274,13 @@ class EffectRunner:
         self.keep(self.record.beacons, item)
 
     def set_cookie(self, effect):
+        if not self.cookies:
+            return                          # recorded once, at start (cookie_problem)
         document.cookie = effect.header
         if effect.fallback is not None:
             # The browser may refuse the Domain (a public suffix, a mismatch): read it back
             # and fall back to a host-only cookie, as HubSpot does.
-            cookies = parse_cookies(document.cookie)
+            cookies = parse_cookies(read_cookies())
             stored = cookies[effect.name] if effect.name in cookies else None
             if stored != effect.value and effect.value:
                 document.cookie = effect.fallback
@@ -306,7 +344,13 @@ class EffectRunner:
             array.shift()
 
     def note_error(self, where, error):
-        self.skip(Skip(where, "error: " + str(error)))
+        self.degrade(where, "error: " + str(error))
+
+    def degrade(self, where, reason):
+        """Record what the shim could not do, and log it in debug mode."""
+        self.skip(Skip(where, reason))
+        if self.tracker is not None and self.tracker.debug:
+            self.log(Log("ignored " + where + ": " + reason))
 
 
 KEEPALIVE = {"keepalive": True, "mode": "no-cors", "credentials": "include", "method": "GET"}
@@ -380,12 +424,20 @@ def install():
     config = read_config(script.src if script is not None else None, script_attributes(script),
                          window.location.origin, config_overrides())
     runner = EffectRunner(record)
-    tracker = Tracker(rand32, portal_id=config.portal_id, collector=config.collector,
+    random, random_problem = random_source()
+    tracker = Tracker(random, portal_id=config.portal_id, collector=config.collector,
                       client=client_info(),
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
                       encode=encode, cookie_domains=config.cookie_domains, policy=config.policy,
                       gpc=config.honor_gpc and gpc_signal(),
                       duplicate_guard=config.duplicate_guard)
+    runner.tracker = tracker
+    if random_problem is not None:
+        runner.degrade("crypto.getRandomValues", random_problem)
+    problem = cookie_problem()
+    if problem is not None:
+        runner.cookies = False
+        runner.degrade("document.cookie", problem)
     starter = Starter(tracker, runner, record)
     starter.track_history = config.track_history
     runner.push = starter.run_one
@@ -418,9 +470,11 @@ class Starter:
         try:
             entries = drain(queue)
             privacy_entries = drain(privacy)
+            queue = self.own_queue("_hsq", queue)
+            privacy = self.own_queue("_hsp", privacy)
             self.canonical = read_canonical()
             self.runner.run(self.tracker.load(entries, page_env(self.canonical),
-                                               document.cookie, privacy_entries))
+                                              read_cookies(), privacy_entries))
         except Exception as error:
             self.runner.note_error("start", error)
         # Whatever happened above, later pushes run at once from now on.
@@ -436,6 +490,17 @@ class Starter:
         except Exception as error:
             self.runner.note_error("start", error)
         self.record.ready = True
+
+    def own_queue(self, name, queue):
+        """`queue`, or a new Array in its place where the page froze, sealed or locked it
+        (the shim could neither empty it nor give it its own push)."""
+        if _is_extensible(queue) and queue.length == 0:
+            return queue
+        fresh = window.Array.new()
+        setattr(window, name, fresh)
+        self.runner.degrade(name, "the page's " + name + " Array is frozen (or sealed): its"
+                            " entries were run, and a new Array took its place")
+        return fresh
 
     def push(self, *entries):
         """`_hsq.push` after load: runs its first argument at once, returns its result."""
@@ -505,7 +570,11 @@ class HistoryWatcher:
             else:
                 original(args[0] if args else NULL, "")
         except Exception as error:
+            # The page's own call failed, as it would without the shim: nothing changed,
+            # so no page view. Recorded, then re-raised: the runtime hands the page the
+            # very JS error it threw (buildtools/runtime.py).
             self.starter.runner.note_error("history", error)
+            raise
         self.changed()
 
     def changed(self, event=None):
@@ -525,5 +594,8 @@ class HistoryWatcher:
 
 def drain(queue):
     entries = [read_entry(queue[i]) for i in range(queue.length)]
-    queue.length = 0
+    try:
+        queue.length = 0
+    except Exception:
+        pass                                # frozen: Starter.own_queue replaces it
     return entries

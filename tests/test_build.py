@@ -133,7 +133,7 @@ class TestRuntimePatches:
         for gone in ("DOMContentLoaded", "customElements.define(", 'eval("async function* f(){}")',
                      "startup_observer.observe(document.documentElement", "var $B=__BRYTHON__",
                      "globalThis.brython=", "globalThis.__BRYTHON__", runtime.CHAIN_START,
-                     "var docs={ArithmeticError:", "__BRYTHON__.ast_classes={"):
+                     "var docs={ArithmeticError:", "__BRYTHON__.ast_classes={", "Intl."):
             assert gone not in text, gone
         assert len(text) < 0.6 * len(brython_js)
         # the finalize_type loop over every builtin type is split into several start-up steps
