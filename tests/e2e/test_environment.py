@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.e2e.support import capture_beacons, errors_of, sync_beacons, wait_until_ready
+from tests.e2e.support import capture, errors_of, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 PAGE = "/tests/e2e/pages/environment.html"
@@ -19,12 +19,12 @@ TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def load(page, init_script, query=""):
-    """The page under `init_script`; returns (beacons, debug lines, errors, ignored)."""
+    """The page under `init_script`; returns (its HubSpotTracking, debug lines, errors)."""
     page.add_init_script(init_script)
     errors = errors_of(page)
     lines = []
     page.on("console", lambda m: m.text.startswith("[hsq-shim]") and lines.append(m.text))
-    beacons = capture_beacons(page)
+    beacons = capture(page)
     page.goto(PAGE + query + "#hsdbg")
     wait_until_ready(page)
     return beacons, lines, errors
@@ -34,8 +34,8 @@ def ignored(page):
     return page.evaluate("() => hsqShim.ignored.map(i => i.entry + ': ' + i.reason)")
 
 
-def page_views(beacons):
-    return [b for b in beacons if b.endpoint == "/__ptq.gif" and b.params.get("k") == "1"]
+def page_views(tracking):
+    return [b for b in tracking.beacons if b.endpoint == "/__ptq.gif" and b.params.get("k") == "1"]
 
 
 def assert_degraded(page, lines, entry, words):
@@ -82,8 +82,8 @@ class TestMissingApis:
     def test_no_fetch_falls_back_to_an_image(self, page):
         beacons, lines, errors = load(page, "delete window.fetch;")
         page.evaluate("() => _hsq.push(['trackCustomBehavioralEvent', {name: 'pe123_env'}])")
-        sync_beacons(page)
-        assert [b.endpoint for b in beacons] == ["/__ptq.gif", "/__ptbe.gif"] and errors == []
+        beacons.wait_for_sent()
+        assert [b.endpoint for b in beacons.beacons] == ["/__ptq.gif", "/__ptbe.gif"] and errors == []
         assert page.evaluate("() => typeof fetch") == "undefined"
 
     def test_no_message_channel(self, page):
@@ -106,7 +106,7 @@ class TestRefusals:
         [view] = page_views(beacons)
         assert TOKEN.match(view.params["vi"]) and errors == []
         page.evaluate("() => _hsq.push(['trackPageView'])")
-        sync_beacons(page)
+        beacons.wait_for_sent()
         assert len(page_views(beacons)) == 2
         assert_degraded(page, lines, "document.cookie", "The document is sandboxed")
 
@@ -129,7 +129,7 @@ class TestRefusals:
         assert caught == "true SecurityError pushState refused"
         page.evaluate("() => history.pushState({}, '', '/allowed')")
         page.wait_for_timeout(60)
-        sync_beacons(page)
+        beacons.wait_for_sent()
         assert [v.params.get("po") for v in page_views(beacons)] == [None, "/allowed"]
         assert errors == []
         assert_degraded(page, lines, "history", "pushState refused")
@@ -142,6 +142,6 @@ class TestRefusals:
         assert view.params["po"] == "/frozen" and errors == []
         assert page.evaluate("() => Object.isFrozen(window._hsq)") is False
         page.evaluate("() => _hsq.push(['trackPageView'])")
-        sync_beacons(page)
+        beacons.wait_for_sent()
         assert len(page_views(beacons)) == 2
         assert_degraded(page, lines, "_hsq", "frozen")
