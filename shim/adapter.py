@@ -20,7 +20,7 @@ from shim.core.commands import STATE_ONLY, PageFunction, Unreadable
 from shim.core.config import ATTRIBUTES, SWITCHES, is_tracking_src, read_config
 from shim.core.cookies import parse_cookies
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
-                               SetCookie, Skip)
+                               SetCookie, SetUserToken, Skip)
 from shim.core.page import ClientInfo, PageEnv, url_has_debug_hash
 from shim.core.tracker import Tracker
 
@@ -191,6 +191,15 @@ def gpc_signal():
     return getattr(window.navigator, "globalPrivacyControl", None) is True
 
 
+def page_user_token():
+    """window.__hsUserToken as the page has set it (None when unset); the tracker asks at
+    load, when HubSpot's tracker reads it."""
+    try:
+        return to_py(_reflect_get(window, "__hsUserToken"))
+    except Exception:
+        return None
+
+
 def debug_cookie_set():
     return ("; " + document.cookie).find("; hs_dbg=1") >= 0
 
@@ -205,9 +214,11 @@ class EffectRunner:
         self.runners = {SendBeacon: self.send_beacon, SetCookie: self.set_cookie,
                         Skip: self.skip, Log: self.log,
                         CallPageFunction: self.call_page_function,
-                        CallListener: self.call_listener, BindClick: self.bind_click}
+                        CallListener: self.call_listener, BindClick: self.bind_click,
+                        SetUserToken: self.set_user_token}
         self.bound = window.WeakMap.new()   # element -> JS array of bound selectors
         self.push = None                    # set by Starter: runs one entry like _hsq.push
+        self.tracker = None                 # set by install: asked whether debug is on
 
     def run(self, effects):
         for i in range(len(effects)):
@@ -246,6 +257,9 @@ class EffectRunner:
             stored = cookies[effect.name] if effect.name in cookies else None
             if stored != effect.value and effect.value:
                 document.cookie = effect.fallback
+
+    def set_user_token(self, effect):
+        window.Reflect.set(window, "__hsUserToken", effect.token)
 
     def skip(self, effect):
         if effect.kind == "duplicate":
@@ -306,7 +320,11 @@ class EffectRunner:
             array.shift()
 
     def note_error(self, where, error):
-        self.skip(Skip(where, "error: " + str(error)))
+        """An error the adapter caught: recorded, and logged in debug mode (README)."""
+        message = "error: " + str(error)
+        self.skip(Skip(where, message))
+        if self.tracker is not None and self.tracker.is_debug():
+            self.log(Log("ignored " + where + ": " + message))
 
 
 KEEPALIVE = {"keepalive": True, "mode": "no-cors", "credentials": "include", "method": "GET"}
@@ -385,7 +403,9 @@ def install():
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
                       encode=encode, cookie_domains=config.cookie_domains, policy=config.policy,
                       gpc=config.honor_gpc and gpc_signal(),
-                      duplicate_guard=config.duplicate_guard)
+                      duplicate_guard=config.duplicate_guard,
+                      tracking_host=config.tracking_host, user_token=page_user_token)
+    runner.tracker = tracker
     starter = Starter(tracker, runner, record)
     starter.track_history = config.track_history
     runner.push = starter.run_one

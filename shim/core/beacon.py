@@ -11,6 +11,7 @@ Rule 3: when a key repeats (a legacy event object can carry any key), the first
 """
 
 from shim.core.codec import encode_component, encode_query
+from shim.core.numbers import js_number_text
 
 # Limits (documented in the README, "Reliability"): a text value of an identity, an
 # event property or a legacy event is cut to MAX_VALUE characters; a beacon whose URL is
@@ -37,16 +38,8 @@ def scalar_text(value):
         return value
     if kind is bool:
         return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if kind is float:
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value == int(value) and -1e21 < value < 1e21:
-            return str(int(value))
-        return repr(value)
+    if kind is int or kind is float:
+        return js_number_text(value)
     if value is None:
         return "null"
     return "[object Object]"
@@ -168,6 +161,17 @@ def event_property_text(value):
     if value is None or value is False or value == 0 or value == "-":
         return ""
     return cut(scalar_text(value))
+
+
+def event_property_pairs(pairs, key, value):
+    """Append `_<key>=<value>`; an array repeats the key once per item, in order (the
+    wire format's arrays, spec §7), and an empty array sends nothing."""
+    key = "_" + cut(key)
+    if type(value) is list:
+        for i in range(len(value)):
+            pairs.append((key, event_property_text(value[i])))
+    else:
+        pairs.append((key, event_property_text(value)))
 
 
 def beacon_url(base, endpoint, pairs, encode=encode_component):

@@ -13,20 +13,22 @@ Rule 3: each command is one method, named in its row of commands.HSQ; adding a
 """
 
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
-                         append_groups, beacon_url, cut, event_property_text, has_long_text,
+                         append_groups, beacon_url, cut, event_property_pairs, has_long_text,
                          merge_first_position, object_pairs, scalar_text)
 from shim.core.codec import encode_component
 from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
 from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header, parse_cookies
-from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
+from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_domain,
+                              on_cookie_domain)
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
-                               SetCookie, Skip)
+                               SetCookie, SetUserToken, Skip)
 from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.navigation import location_key, same_location
 from shim.core.page import ClientInfo, hostname_of
 from shim.core.privacy import PrivacyQueue
 from shim.core.queue import passes
-from shim.core.visitor import fresh_visitor, visitor_from_cookies
+from shim.core.visitor import (fresh_visitor, user_token_override, visitor_from_cookies,
+                               with_token)
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
 # The duplicate guard looks this long after the automatic view: routers track their
@@ -47,12 +49,12 @@ SIMPLE_BEACONS = {
 class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
                  encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False,
-                 duplicate_guard=True):
+                 duplicate_guard=True, tracking_host=DEFAULT_TRACKING_HOST, user_token=None):
         self.rand32 = rand32
         self.encode = encode
         self.portal_id = portal_id          # digit string, or None until known
         self.collector = collector          # 'http://127.0.0.1:8000': overrides the host
-        self.tracking_host = DEFAULT_TRACKING_HOST
+        self.tracking_host = tracking_host  # config: the loader's region; setTrackingDomain
         self.client = client if client is not None else ClientInfo()
         self.debug = debug
         # Page state sent with every beacon.
@@ -72,6 +74,8 @@ class Tracker:
         self.domain = ""
         self.visitor = None                 # set up once per page load (_set_up)
         self.cookies_saved = False
+        # () -> window.__hsUserToken as the page set it, read at set-up (visitor.py, Rule 4).
+        self.page_user_token = user_token
         # Consent: the _hsp queue decides it (no banner: everything granted).
         self.consent_allowed = True
         self.consent_bits = ALL_CONSENT_BITS
@@ -177,7 +181,8 @@ class Tracker:
             return "doNotTrack is set (__hs_do_not_track=yes)"
         if not self.tracking_enabled:
             return "tracking is off (setTrackingEnabled(false))"
-        if self.limit_to_cookie_domains and not self.domain:
+        if (self.limit_to_cookie_domains
+                and not on_cookie_domain(hostname_of(env.url), self.cookie_domains)):
             return "this host matches no cookie domain (setLimitTrackingToCookieDomains)"
         if self.portal_id is None:
             return "no portal id: add data-portal-id to the script tag or push ['setPortalId', id]"
@@ -211,11 +216,25 @@ class Tracker:
         self.domain = cookie_domain(host, self.cookie_domains, self.to_subdomain)
         self.visitor = visitor_from_cookies(cookies, env.now_ms, self.rand32,
                                             domain_hash(hash_input(host, self.domain)))
+        self._user_token(effects)
         if "hsfirstvisit" in cookies:
             effects.append(self._cookie("hsfirstvisit", "", DELETED_MS))
         if self.debug:
             effects.append(self._cookie("hs_dbg", "1", None))
         # The visitor cookies are written once consent allows (consent_changed).
+
+    def _user_token(self, effects):
+        """window.__hsUserToken (spec §1): adopt the page's token, or write ours there."""
+        value = self.page_user_token() if self.page_user_token is not None else None
+        if value is None or value == "":
+            effects.append(SetUserToken(self.visitor.utk))
+            return
+        token = user_token_override(value)
+        if token is None:
+            self.skip("__hsUserToken", "not adopted: a visitor token is 32 hex characters, got "
+                      + describe(value), effects)
+            return
+        self.visitor = with_token(self.visitor, token)
 
     def _save_cookies(self, env, effects):
         visitor = self.visitor
@@ -329,8 +348,10 @@ class Tracker:
         self.secure = True
 
     def set_debug_mode(self, args, env, effects):
+        was = self.debug
         self.debug = args[0]
-        if self.debug and self.loaded:
+        # Once the cookie domain is known (after set-up; _set_up writes it when debug was on).
+        if self.debug and not was and self.visitor is not None:
             effects.append(self._cookie("hs_dbg", "1", None))
 
     def set_tracking_enabled(self, args, env, effects):
@@ -407,7 +428,11 @@ class Tracker:
         """A new visitor token and session; identity cleared; later beacons carry rv=1."""
         saved = self.cookies_saved
         self._new_visitor(env, effects)
-        if saved:
+        if saved and self.do_not_track:
+            # Under doNotTrack no visitor cookie is written; the stored ones are no longer
+            # this visitor's.
+            self.cookies_saved = False
+        elif saved:
             self._save_cookies(env, effects)
 
     # -- commands: privacy -------------------------------------------------------
@@ -435,9 +460,11 @@ class Tracker:
         if self.guard_armed:
             self.guard_armed = False
             if env.now_ms <= self.guard_until and same_location(key, self.last_view):
-                effects.append(Skip("trackPageView", "duplicate of the automatic page view "
-                                      "for " + key + " (data-duplicate-guard=\"off\" sends it)",
-                                      "duplicate"))
+                reason = ("duplicate of the automatic page view for " + key
+                          + " (data-duplicate-guard=\"off\" sends it)")
+                effects.append(Skip("trackPageView", reason, "duplicate"))
+                if self.debug:
+                    effects.append(Log("ignored trackPageView: " + reason))
                 return
         if self._send("trackPageView", PAGE_VIEW_PATH, [("k", "1")], env, effects):
             self.last_view = key
@@ -456,7 +483,7 @@ class Tracker:
                              + str(MAX_VALUE) + " characters are cut", effects)
             keys = list(properties.keys())
             for i in range(len(keys)):
-                pairs.append(("_" + cut(keys[i]), event_property_text(properties[keys[i]])))
+                event_property_pairs(pairs, keys[i], properties[keys[i]])
         elif properties is not None:
             self.skip("trackCustomBehavioralEvent", "properties must be an object; sent "
                          "without them", effects)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from shim.core.beacon import scalar_text
 from shim.core.codec import decode_query, split_url
+from shim.core.config import DEFAULT_TRACKING_HOST, tracking_host_from_src
 
 DEFAULT_TIMEOUT_MS = 5000
 DEFAULT_WINDOW_MS = 1000
@@ -51,8 +52,6 @@ HUBSPOT_HOST_URL = re.compile(
 # One route for all of it (matched in the browser process, so other requests are untouched).
 ROUTE_URL = re.compile("(?:" + HUBSPOT_HOST_URL.pattern + ")|(?:" + BEACON_URL.pattern + ")",
                        re.IGNORECASE)
-# What HubSpot's portal prelude pushes for EU portals (spec §1): their beacons go to the EU host.
-REGION_TRACKING_HOSTS = {"eu1": "track-eu1.hubspot.com"}
 
 KINDS = {"1": "page view", "3": "legacy event", "12": "cta view", "14": "email pixel",
          "15": "form view", "16": "form install", "17": "form visible",
@@ -389,11 +388,13 @@ class _TrackingCore:
         if loader:
             self.scripts.append(url)
             body = self._shim_bytes()
-            region = (loader.group("region") or "").lower()
-            if region in REGION_TRACKING_HOSTS:
+            # What HubSpot's regional prelude pushes (spec §1), from the core's function
+            # (the shim derives the same host from its own src; this keeps other builds,
+            # --hubspot-shim-js, in agreement).
+            host = tracking_host_from_src(url)
+            if host != DEFAULT_TRACKING_HOST:
                 prelude = ("(function(){var q=window._hsq;if(!Array.isArray(q)){q=window._hsq=[];}"
-                           "q.push(['setTrackingDomain',%s]);})();\n"
-                           % json.dumps(REGION_TRACKING_HOSTS[region]))
+                           "q.push(['setTrackingDomain',%s]);})();\n" % json.dumps(host))
                 body = prelude.encode() + body
             return {"status": 200, "body": body,
                     "headers": {"content-type": "application/javascript; charset=utf-8",
