@@ -34,6 +34,8 @@ def cookie_names(effects):
 # -- 2. regional hosts ------------------------------------------------------------
 
 class TestRegionalHosts:
+    """config.tracking_host_from_src and the tracker's beacon host"""
+
     @pytest.mark.parametrize("src, host", [
         ("https://js-eu1.hs-scripts.com/4567.js?businessUnitId=0", "track-eu1.hubspot.com"),
         ("//js-EU1.hs-scripts.com/1.js", "track-eu1.hubspot.com"),
@@ -69,6 +71,8 @@ class TestRegionalHosts:
 # -- 3. window.__hsUserToken -------------------------------------------------------
 
 class TestUserToken:
+    """window.__hsUserToken at set-up (visitor.py, Rule 4)"""
+
     def test_an_unset_token_receives_the_visitors(self):
         for value in (None, ""):
             tracker, effects = loaded(user_token=lambda: value)
@@ -106,6 +110,8 @@ class TestUserToken:
 # -- 4. array-valued properties, JavaScript number text -----------------------------
 
 class TestEventProperties:
+    """trackCustomBehavioralEvent / trackEvent values on the wire"""
+
     def test_an_array_repeats_its_key_in_order(self):
         tracker, _ = loaded()
         [event] = beacons(push(tracker, "trackCustomBehavioralEvent", {
@@ -150,6 +156,8 @@ def node_strings(numbers):
 
 
 class TestJsNumberText:
+    """numbers.js_number_text against JavaScript's String(x)"""
+
     @pytest.mark.parametrize("value, text", JS_TABLE, ids=repr)
     def test_the_table_of_javascript_outputs(self, value, text):
         assert js_number_text(value) == text
@@ -177,6 +185,8 @@ class TestJsNumberText:
 # -- 5. debug mode -----------------------------------------------------------------
 
 class TestDebug:
+    """setDebugMode: hs_dbg and what is logged"""
+
     def test_set_debug_mode_queued_before_load_writes_hs_dbg(self):
         tracker, effects = loaded([["setDebugMode", True]])
         assert cookie_names(effects).count("hs_dbg") == 1
@@ -198,6 +208,8 @@ class TestDebug:
 # -- 6. suppression ----------------------------------------------------------------
 
 class TestSuppression:
+    """setLimitTrackingToCookieDomains and doNotTrack"""
+
     def test_limit_to_cookie_domains_with_host_only_cookies_still_tracks_the_own_domain(self):
         tracker, effects = loaded([["setLimitTrackingToCookieDomains", True],
                                    ["addCookieDomain", ".example.com"],
