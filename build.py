@@ -36,7 +36,7 @@ BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "s
                    "shim.core.commands", "shim.core.queue", "shim.core.effects", "shim.core.page",
                    "shim.core.cookies", "shim.core.domain", "shim.core.visitor", "shim.core.jar",
                    "shim.core.consent",
-                   "shim.core.navigation", "shim.core.privacy", "shim.core.beacon",
+                   "shim.core.navigation", "shim.core.privacy", "shim.core.numbers", "shim.core.beacon",
                    "shim.core.tracker", "shim.core.config", "shim.adapter"]
 
 BOOT = "from shim.adapter import install\ninstall()\n"

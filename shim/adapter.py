@@ -20,7 +20,7 @@ from shim.core.commands import STATE_ONLY, PageFunction, Unreadable
 from shim.core.config import ATTRIBUTES, SWITCHES, is_tracking_src, read_config
 from shim.core.cookies import parse_cookies
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
-                               SetCookie, Skip)
+                               SetCookie, SetUserToken, Skip)
 from shim.core.page import ClientInfo, PageEnv, url_has_debug_hash
 from shim.core.tracker import Tracker
 
@@ -225,6 +225,15 @@ def gpc_signal():
     return getattr(window.navigator, "globalPrivacyControl", None) is True
 
 
+def page_user_token():
+    """window.__hsUserToken as the page has set it (None when unset); the tracker asks at
+    load, when HubSpot's tracker reads it."""
+    try:
+        return to_py(_reflect_get(window, "__hsUserToken"))
+    except Exception:
+        return None
+
+
 def debug_cookie_set():
     return ("; " + read_cookies()).find("; hs_dbg=1") >= 0
 
@@ -239,7 +248,8 @@ class EffectRunner:
         self.runners = {SendBeacon: self.send_beacon, SetCookie: self.set_cookie,
                         Skip: self.skip, Log: self.log,
                         CallPageFunction: self.call_page_function,
-                        CallListener: self.call_listener, BindClick: self.bind_click}
+                        CallListener: self.call_listener, BindClick: self.bind_click,
+                        SetUserToken: self.set_user_token}
         self.bound = window.WeakMap.new()   # element -> JS array of bound selectors
         self.push = None                    # set by Starter: runs one entry like _hsq.push
         self.tracker = None                 # set by install: its debug switch
@@ -284,6 +294,9 @@ class EffectRunner:
             stored = cookies[effect.name] if effect.name in cookies else None
             if stored != effect.value and effect.value:
                 document.cookie = effect.fallback
+
+    def set_user_token(self, effect):
+        window.Reflect.set(window, "__hsUserToken", effect.token)
 
     def skip(self, effect):
         if effect.kind == "duplicate":
@@ -430,7 +443,8 @@ def install():
                       debug=url_has_debug_hash(window.location.href) or debug_cookie_set(),
                       encode=encode, cookie_domains=config.cookie_domains, policy=config.policy,
                       gpc=config.honor_gpc and gpc_signal(),
-                      duplicate_guard=config.duplicate_guard)
+                      duplicate_guard=config.duplicate_guard,
+                      tracking_host=config.tracking_host, user_token=page_user_token)
     runner.tracker = tracker
     if random_problem is not None:
         runner.degrade("crypto.getRandomValues", random_problem)

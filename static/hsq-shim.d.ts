@@ -36,10 +36,14 @@ export interface HsqIdentity {
 export interface HsqCustomBehavioralEvent {
   /** The event's internal name, typically `pe<portalId>_<name>`. */
   name: string;
-  properties?: Record<string, HsqScalar>;
+  /** An array repeats the key once per item (`_tags=a&_tags=b`); numbers are written as
+   *  JavaScript writes them (`1e-7`). */
+  properties?: Record<string, HsqScalar | ReadonlyArray<HsqScalar>>;
 }
 
-/** Legacy `trackEvent` / `trackConversion` object: every key is sent as a query parameter. */
+/** Legacy `trackEvent` / `trackConversion` object: every key is sent as a query parameter.
+ *  @deprecated HubSpot says `trackEvent` is deprecated and no longer works (2026 docs): use
+ *  `trackCustomBehavioralEvent`. The shim still sends it as HubSpot's library does. */
 export interface HsqLegacyEvent {
   /** An event id, or a name that creates the event. */
   id: string | number;
@@ -139,7 +143,10 @@ export interface HsqCommandMap {
   /** Sends nothing by itself: rides on the next page view or event. */
   identify: [identity: HsqIdentity];
   trackCustomBehavioralEvent: [event: HsqCustomBehavioralEvent];
+  /** @deprecated HubSpot says `trackEvent` is deprecated and no longer works (2026 docs): use
+   *  `trackCustomBehavioralEvent`. The shim still sends the legacy `k=3` beacon. */
   trackEvent: [event: HsqLegacyEvent] | [id: string | number, options?: HsqLegacyEventOptions];
+  /** @deprecated The same legacy event as `trackEvent`: use `trackCustomBehavioralEvent`. */
   trackConversion: [event: HsqLegacyEvent] | [id: string | number, options?: HsqLegacyEventOptions];
   trackClick: [selector: string, eventId: string | number, options?: { url?: string }];
   trackFormView: [formId: string | number];
@@ -289,6 +296,9 @@ declare global {
     _hsp: HspQueue;
     /** Set by hsq-shim when it starts; undefined under HubSpot's own script. */
     hsqShim?: HsqShimRecord;
+    /** The visitor token (`hubspotutk`), written by the tracker at load when unset. Set it
+     *  before the script loads to override the token (32 hex characters). */
+    __hsUserToken?: string;
   }
   var _hsq: HsqQueue;
   var _hsp: HspQueue;

@@ -13,6 +13,7 @@ Rule 4: the groups are built from explicit facts (page state, visitor, consent,
 """
 
 from shim.core.codec import encode_component, encode_query
+from shim.core.numbers import js_number_text
 
 # Limits (documented in the README, "Reliability"): a text value of an identity, an
 # event property or a legacy event is cut to MAX_VALUE characters; a beacon whose URL is
@@ -47,16 +48,8 @@ def scalar_text(value):
         return value
     if kind is bool:
         return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if kind is float:
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value == int(value) and -1e21 < value < 1e21:
-            return str(int(value))
-        return repr(value)
+    if kind is int or kind is float:
+        return js_number_text(value)
     if value is None:
         return "null"
     return "[object Object]"
@@ -160,14 +153,13 @@ def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, c
     return pairs
 
 
-def suppression(do_not_track, tracking_enabled, limit_to_cookie_domains, cookie_domain,
-                portal_id):
+def suppression(do_not_track, tracking_enabled, off_cookie_domains, portal_id):
     """Why no beacon may be sent now, or None (spec §7 'Suppression')."""
     if do_not_track:
         return "doNotTrack is set (__hs_do_not_track=yes)"
     if not tracking_enabled:
         return "tracking is off (setTrackingEnabled(false))"
-    if limit_to_cookie_domains and not cookie_domain:
+    if off_cookie_domains:      # setLimitTrackingToCookieDomains and this host is on none
         return "this host matches no cookie domain (setLimitTrackingToCookieDomains)"
     if portal_id is None:
         return "no portal id: add data-portal-id to the script tag or push ['setPortalId', id]"
@@ -193,6 +185,17 @@ def event_property_text(value):
     if value is None or value is False or value == 0 or value == "-":
         return ""
     return cut(scalar_text(value))
+
+
+def event_property_pairs(pairs, key, value):
+    """Append `_<key>=<value>`; an array repeats the key once per item, in order (the
+    wire format's arrays, spec §7), and an empty array sends nothing."""
+    key = "_" + cut(key)
+    if type(value) is list:
+        for i in range(len(value)):
+            pairs.append((key, event_property_text(value[i])))
+    else:
+        pairs.append((key, event_property_text(value)))
 
 
 def beacon_url(base, endpoint, pairs, encode=encode_component):

@@ -6,16 +6,25 @@ Rule 1: every value is read here, and a bad one becomes its default (or None), n
 Rule 2: window.hsqShimConfig overrides the switches (for pages that cannot change
         HubSpot's embed tag, and for test tools): only true/false count.
 Rule 3: what comes from HubSpot's loader URL (`src`) is read by the functions on `src`
-        here, so a value the URL implies (the portal; later its region's tracking
-        host) has one place.
+        here, so a value the URL implies (the portal, its region's tracking host) has
+        one place. The pytest plugin uses the same functions.
+Rule 4: a regional loader (js-<region>.hs-scripts.com, js-<region>.hs-analytics.net)
+        sends beacons to track-<region>.hubspot.com, as HubSpot's regional preludes do;
+        js-na1 is HubSpot's default region (track.hubspot.com). setTrackingDomain and
+        data-tracking-url still win.
 """
 
+from shim.core.beacon import DEFAULT_TRACKING_HOST
 from shim.core.consent import NO_BANNER
-from shim.core.text import is_digits
+from shim.core.page import hostname_of
+from shim.core.text import DIGITS, is_digits, only
 from shim.core.values import Value
 
 # HubSpot's loader hosts: a script from them (or named hsq-shim) is taken as ours.
 SCRIPT_HOSTS = ("hs-scripts.com", "hs-analytics.net")
+
+DEFAULT_REGION = "na1"                  # HubSpot's North American hublet: the default host
+REGION_CHARS = "abcdefghijklmnopqrstuvwxyz" + DIGITS
 
 # The script attributes read (the adapter passes {name: string or None} with every one).
 ATTRIBUTES = ("data-portal-id", "data-tracking-url", "data-cookie-domain",
@@ -29,10 +38,11 @@ SWITCHES = {"duplicateGuard": ("data-duplicate-guard", True),
 
 class Config(Value):
     __slots__ = ("portal_id", "collector", "cookie_domains", "policy", "honor_gpc",
-                 "duplicate_guard", "track_history")
+                 "duplicate_guard", "track_history", "tracking_host")
 
     def __init__(self, portal_id=None, collector=None, cookie_domains=None, policy=NO_BANNER,
-                 honor_gpc=False, duplicate_guard=True, track_history=False):
+                 honor_gpc=False, duplicate_guard=True, track_history=False,
+                 tracking_host=DEFAULT_TRACKING_HOST):
         self.portal_id = portal_id              # digit string, or None
         self.collector = collector              # 'https://host/path' base, or None
         self.cookie_domains = cookie_domains if cookie_domains is not None else []
@@ -40,6 +50,7 @@ class Config(Value):
         self.honor_gpc = honor_gpc
         self.duplicate_guard = duplicate_guard
         self.track_history = track_history
+        self.tracking_host = tracking_host      # beacon host (setTrackingDomain changes it)
 
 
 def read_config(src, attributes, origin, overrides=None):
@@ -57,7 +68,8 @@ def read_config(src, attributes, origin, overrides=None):
                   cookie_domains(attributes["data-cookie-domain"]), policy_name(policy),
                   attributes["data-honor-gpc"] is not None,
                   switch(attributes, overrides, "duplicateGuard"),
-                  switch(attributes, overrides, "trackHistory"))
+                  switch(attributes, overrides, "trackHistory"),
+                  tracking_host_from_src(src) if src is not None else DEFAULT_TRACKING_HOST)
 
 
 def is_tracking_src(src):
@@ -73,6 +85,33 @@ def portal_from_src(src):
     if name.endswith(".js") and is_digits(name[:-3], 12):
         return str(int(name[:-3]))
     return None
+
+
+def region_from_src(src):
+    """'https://js-eu1.hs-scripts.com/1.js' -> 'eu1'; a non-regional or foreign src -> None."""
+    host = hostname_of(src)
+    if not host.startswith("js-"):
+        return None
+    dot = host.find(".")
+    region = host[3:dot] if dot > 0 else ""
+    rest = host[dot + 1:] if dot > 0 else ""
+    if rest != SCRIPT_HOSTS[0] and rest != SCRIPT_HOSTS[1]:
+        return None
+    if not region or len(region) > 16 or not only(region, REGION_CHARS):
+        return None
+    return region
+
+
+def region_tracking_host(region):
+    """HubSpot's beacon host for a region: 'eu1' -> 'track-eu1.hubspot.com'."""
+    if region is None or region == DEFAULT_REGION:
+        return DEFAULT_TRACKING_HOST
+    return "track-" + region + ".hubspot.com"
+
+
+def tracking_host_from_src(src):
+    """The beacon host HubSpot's prelude sets for the loader the shim was served as."""
+    return region_tracking_host(region_from_src(src))
 
 
 def portal_id(value):

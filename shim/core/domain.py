@@ -56,5 +56,11 @@ def cookie_domain(hostname, domains, to_subdomain):
     return best
 
 
+def on_cookie_domain(hostname, domains):
+    """setLimitTrackingToCookieDomains: whether the host is inside a configured cookie
+    domain, whatever setCookiesToSubdomain says about where the cookies are stored."""
+    return cookie_domain(hostname, domains, False) != ""
+
+
 def hash_input(hostname, chosen_domain):
     return chosen_domain if chosen_domain else extract_domain(hostname)

@@ -76,3 +76,11 @@ class BindClick(Value):
         self.selector = selector
         self.entry = entry
         self.url = url
+
+
+class SetUserToken(Value):
+    """window.__hsUserToken = token (spec §1: written when the page had not set it)."""
+    __slots__ = ("token",)
+
+    def __init__(self, token):
+        self.token = token

@@ -10,10 +10,12 @@ Rule 3: the jar only makes SetCookie effects; whether a cookie may be written
 """
 
 from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header
-from shim.core.domain import cookie_domain, domain_hash, hash_input, normalise_domain
-from shim.core.effects import SetCookie
+from shim.core.commands import describe
+from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_domain,
+                              on_cookie_domain)
+from shim.core.effects import SetCookie, SetUserToken
 from shim.core.page import hostname_of
-from shim.core.visitor import fresh_visitor, visitor_from_cookies
+from shim.core.visitor import fresh_visitor, user_token_override, visitor_from_cookies, with_token
 
 VISITOR_COOKIES = ("__hstc", "hubspotutk", "__hssc", "__hssrc")
 
@@ -35,14 +37,32 @@ class CookieJar:
             return True
         return False
 
-    def set_up(self, env, cookies, effects):
-        """Pass (b): the visitor and session from the cookies, once per page load."""
+    def set_up(self, env, cookies, page_token, effects):
+        """Pass (b): the visitor and session from the cookies, once per page load, and the
+        page's window.__hsUserToken. Returns why that token was not adopted, or None."""
         host = hostname_of(env.url)
         self.domain = cookie_domain(host, self.domains, self.to_subdomain)
         self.visitor = visitor_from_cookies(cookies, env.now_ms, self.rand32,
                                             domain_hash(hash_input(host, self.domain)))
+        problem = self._adopt_token(page_token, effects)
         if "hsfirstvisit" in cookies:
             effects.append(self.cookie("hsfirstvisit", "", DELETED_MS))
+        return problem
+
+    def _adopt_token(self, value, effects):
+        """window.__hsUserToken (spec §1): adopt the page's token, or write ours there."""
+        if value is None or value == "":
+            effects.append(SetUserToken(self.visitor.utk))
+            return None
+        token = user_token_override(value)
+        if token is None:
+            return "not adopted: a visitor token is 32 hex characters, got " + describe(value)
+        self.visitor = with_token(self.visitor, token)
+        return None
+
+    def on_domains(self, env):
+        """This page's host is on one of the cookie domains."""
+        return on_cookie_domain(hostname_of(env.url), self.domains)
 
     def ensure_visitor(self, env):
         # push() before load() (tests, or a page that never fired load): an in-memory visitor.

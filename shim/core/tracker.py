@@ -20,7 +20,7 @@ Rule 4: the Tracker is the composition root; its state lives in small objects, e
 """
 
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_URL, MAX_VALUE, PAGE_VIEW_PATH,
-                         append_groups, beacon_url, cut, event_property_text, has_long_text,
+                         append_groups, beacon_url, cut, event_property_pairs, has_long_text,
                          merge_first_position, object_pairs, scalar_text, suppression)
 from shim.core.codec import encode_component
 from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
@@ -70,18 +70,20 @@ class Listeners:
 class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
                  encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False,
-                 duplicate_guard=True):
+                 duplicate_guard=True, tracking_host=DEFAULT_TRACKING_HOST, user_token=None):
         self.rand32 = rand32
         self.encode = encode
         self.portal_id = portal_id          # digit string, or None until known
         self.collector = collector          # 'http://127.0.0.1:8000': overrides the host
-        self.tracking_host = DEFAULT_TRACKING_HOST
+        self.tracking_host = tracking_host  # config: the loader's region; setTrackingDomain
         self.client = client if client is not None else ClientInfo()
         self.debug = debug
         self.page = PageState()             # sent with every beacon
         self.jar = CookieJar(rand32)        # cookie domain, visitor, cookie effects
         self.listeners = Listeners()
         self.guard = DuplicateGuard(duplicate_guard)
+        # () -> window.__hsUserToken as the page set it, read at set-up (visitor.py, Rule 4).
+        self.page_user_token = user_token
         # Consent: the _hsp queue decides it (no banner: everything granted).
         self.consent_allowed = True
         self.consent_bits = ALL_CONSENT_BITS
@@ -175,7 +177,8 @@ class Tracker:
     def _send(self, name, endpoint, own_pairs, env, effects, merge=False):
         jar = self.jar
         reason = suppression(self.do_not_track, self.tracking_enabled,
-                             self.limit_to_cookie_domains, jar.domain, self.portal_id)
+                             self.limit_to_cookie_domains and not jar.on_domains(env),
+                             self.portal_id)
         if reason is not None:
             self.skip(name, "not sent: " + reason, effects)
             return False
@@ -200,7 +203,10 @@ class Tracker:
 
     def _set_up(self, env, cookies, effects):
         """Pass (b): the visitor and session from the cookies, once per page load."""
-        self.jar.set_up(env, cookies, effects)
+        token = self.page_user_token() if self.page_user_token is not None else None
+        problem = self.jar.set_up(env, cookies, token, effects)
+        if problem is not None:
+            self.skip("__hsUserToken", problem, effects)
         if self.debug:
             effects.append(self.jar.cookie("hs_dbg", "1", None))
         # The visitor cookies are written once consent allows (consent_changed).
@@ -259,8 +265,10 @@ class Tracker:
         self.jar.secure = True
 
     def set_debug_mode(self, args, env, effects):
+        was = self.debug
         self.debug = args[0]
-        if self.debug and self.loaded:
+        # Once the cookie domain is known (after set-up; _set_up writes it when debug was on).
+        if self.debug and not was and self.jar.visitor is not None:
             effects.append(self.jar.cookie("hs_dbg", "1", None))
 
     def set_tracking_enabled(self, args, env, effects):
@@ -344,7 +352,11 @@ class Tracker:
         """A new visitor token and session; identity cleared; later beacons carry rv=1."""
         saved = self.jar.saved
         self._new_visitor(env, effects)
-        if saved:
+        if saved and self.do_not_track:
+            # Under doNotTrack no visitor cookie is written; the stored ones are no longer
+            # this visitor's.
+            self.jar.saved = False
+        elif saved:
             self.jar.save(env, effects)
 
     # -- commands: privacy -------------------------------------------------------
@@ -371,9 +383,11 @@ class Tracker:
         path = self.page.path
         key = path if path is not None else location_key(env.url)
         if self.guard.drops(key, env.now_ms):
-            effects.append(Skip("trackPageView", "duplicate of the automatic page view "
-                                  "for " + key + " (data-duplicate-guard=\"off\" sends it)",
-                                  "duplicate"))
+            reason = ("duplicate of the automatic page view for " + key
+                      + " (data-duplicate-guard=\"off\" sends it)")
+            effects.append(Skip("trackPageView", reason, "duplicate"))
+            if self.debug:
+                effects.append(Log("ignored trackPageView: " + reason))
             return
         if self._send("trackPageView", PAGE_VIEW_PATH, [("k", "1")], env, effects):
             self.guard.last_view = key
@@ -392,7 +406,7 @@ class Tracker:
                              + str(MAX_VALUE) + " characters are cut", effects)
             keys = list(properties.keys())
             for i in range(len(keys)):
-                pairs.append(("_" + cut(keys[i]), event_property_text(properties[keys[i]])))
+                event_property_pairs(pairs, keys[i], properties[keys[i]])
         elif properties is not None:
             self.skip("trackCustomBehavioralEvent", "properties must be an object; sent "
                          "without them", effects)

@@ -10,6 +10,10 @@ Rule 1: a cookie that is malformed, tampered with or oversized counts as absent;
         the domain hash in a cookie is recomputed, never trusted.
 Rule 2: time and randomness are injected (`now_ms`, `rand32`).
 Rule 3: this runs once per page load; SPA views do not advance the session.
+Rule 4: window.__hsUserToken (spec §1): a page that set it before the shim loaded
+        overrides the token when it is a token (32 hex characters, either case; stored
+        lower-case); the cookies' timestamps and session are kept. Anything else is
+        not adopted (and recorded); an unset or empty one receives the shim's token.
 """
 
 from shim.core.text import HEX_DIGITS, is_digits, is_hex32
@@ -120,3 +124,18 @@ def visitor_from_cookies(cookies, now_ms, rand32, domain_hash):
         return Visitor(utk, initial, current, now_ms, number + 1, 1, now_ms, False, domain_hash)
     views, start = session
     return Visitor(utk, initial, previous, current, number, views + 1, start, False, domain_hash)
+
+
+def user_token_override(value):
+    """window.__hsUserToken as the page set it -> the token to adopt, or None."""
+    if type(value) is not str or len(value) != 32:
+        return None
+    token = value.lower()
+    return token if is_hex32(token) else None
+
+
+def with_token(visitor, utk):
+    """The same visitor and session under another token."""
+    return Visitor(utk, visitor.initial, visitor.previous, visitor.current,
+                   visitor.session_number, visitor.views, visitor.session_start, visitor.is_new,
+                   visitor.domain_hash)

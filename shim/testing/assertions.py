@@ -106,7 +106,7 @@ class _TrackingCore:
             self.scripts.append(url)
             if self._shim_body is None:
                 self._shim_body = (self.shim_js or find_shim_js()).read_bytes()
-            return loader_answer(self._shim_body, loader.group("region"))
+            return loader_answer(self._shim_body, url)
         if BEACON_URL.match(url):
             self._capture(Beacon(url))
             return PIXEL_ANSWER

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from shim.core.config import DEFAULT_TRACKING_HOST, tracking_host_from_src
 from shim.core.consent import CATEGORY_NUMBERS
 from shim.core.cookies import VISITOR_MS
 from shim.testing.beacons import BEACON_URL, PIXEL
@@ -35,8 +36,6 @@ HUBSPOT_HOST_URL = re.compile(
     + r")(?::\d+)?(?:[/?#]|$)", re.IGNORECASE)
 ROUTE_URL = re.compile("(?:" + HUBSPOT_HOST_URL.pattern + ")|(?:" + BEACON_URL.pattern + ")",
                        re.IGNORECASE)
-# What HubSpot's portal prelude pushes for EU portals (spec §1): their beacons go to the EU host.
-REGION_TRACKING_HOSTS = {"eu1": "track-eu1.hubspot.com"}
 
 PIXEL_ANSWER = {"status": 200, "body": PIXEL,
                 "headers": {"content-type": "image/gif", "cache-control": "no-store",
@@ -65,13 +64,15 @@ def find_shim_js():
                             "`python build.py`" % ", ".join(str(c) for c in candidates))
 
 
-def loader_answer(shim_body, region):
-    """The shim for a loader URL; an EU loader first points the beacons at the EU host."""
-    region = (region or "").lower()
-    if region in REGION_TRACKING_HOSTS:
+def loader_answer(shim_body, url):
+    """The shim for a loader URL; a regional loader first points the beacons at its host,
+    as HubSpot's regional prelude does (spec §1). The host comes from the core's function:
+    the shim derives the same from its own src, and this keeps other builds
+    (--hubspot-shim-js) in agreement."""
+    host = tracking_host_from_src(url)
+    if host != DEFAULT_TRACKING_HOST:
         prelude = ("(function(){var q=window._hsq;if(!Array.isArray(q)){q=window._hsq=[];}"
-                   "q.push(['setTrackingDomain',%s]);})();\n"
-                   % json.dumps(REGION_TRACKING_HOSTS[region]))
+                   "q.push(['setTrackingDomain',%s]);})();\n" % json.dumps(host))
         shim_body = prelude.encode() + shim_body
     return {"status": 200, "body": shim_body,
             "headers": {"content-type": "application/javascript; charset=utf-8",

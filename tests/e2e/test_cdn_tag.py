@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from buildtools import sri
-from tests.e2e.support import capture_beacons, wait_until_ready
+from tests.e2e.support import capture, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -32,19 +32,15 @@ def open_site(page, served_file):
     html = "<!doctype html><title>Site</title><h1>Site</h1>\n" + readme_tag()
     page.route("https://www.example.com/**",
                lambda route: route.fulfill(body=html, content_type="text/html"))
-    beacons = capture_beacons(page)
+    tracking = capture(page)
     page.goto("https://www.example.com/pricing")
-    return beacons
+    return tracking
 
 
 def test_the_readme_tag_loads_the_shim(page):
-    beacons = open_site(page, BUILT)
+    tracking = open_site(page, BUILT)
     wait_until_ready(page)
-    for _ in range(100):
-        if beacons:
-            break
-        page.wait_for_timeout(50)
-    [view] = beacons
+    [view] = tracking.beacons
     assert view.params["k"] == "1" and view.params["a"] == "123"
     assert view.params["pu"] == "https://www.example.com/pricing"
 
@@ -52,7 +48,7 @@ def test_the_readme_tag_loads_the_shim(page):
 def test_a_file_with_other_bytes_is_refused(page):
     messages = []
     page.on("console", lambda message: messages.append(message.text))
-    beacons = open_site(page, BUILT + b"\n")
+    tracking = open_site(page, BUILT + b"\n")
     page.wait_for_timeout(1500)
     assert page.evaluate("() => typeof window.hsqShim") == "undefined"
-    assert beacons == [] and any("integrity" in text for text in messages), messages
+    assert tracking.beacons == [] and any("integrity" in text for text in messages), messages

@@ -33,6 +33,8 @@ hsq.push(['trackCustomBehavioralEvent', {
   name: 'pe123_signup',
   properties: { plan: 'pro', seats: 3, trial: false, coupon: undefined, referrer: null },
 }]);
+hsq.push(['trackCustomBehavioralEvent', { name: 'pe123_tagged', properties: { tags: ['a', 'b', 1e-7] } }]);
+window.__hsUserToken = '0123456789abcdef0123456789abcdef';
 hsq.push(['trackEvent', { id: '000000001', value: 20 }]);
 hsq.push(['trackEvent', { id: 'clicked-buy', value: '20', color: 'blue' }]);
 hsq.push(['trackEvent', 'clicked-buy']);

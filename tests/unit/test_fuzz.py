@@ -20,10 +20,11 @@ from shim.core.commands import (BANNER_ONLY, INTERNAL, OPTIONAL, PRIVACY_SIGNATU
                                 Command, Ignored, PageFunction, describe, parse)
 from shim.core.consent import REVOKED_COOKIES
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
-                               SetCookie, Skip)
+                               SetCookie, SetUserToken, Skip)
 from tests.unit.helpers import make_env, make_tracker
 
-EFFECT_TYPES = (SendBeacon, SetCookie, Skip, Log, CallPageFunction, CallListener, BindClick)
+EFFECT_TYPES = (SendBeacon, SetCookie, Skip, Log, CallPageFunction, CallListener, BindClick,
+                SetUserToken)
 COOKIE_NAMES = {"__hstc", "hubspotutk", "__hssc", "__hssrc", "hs_dbg", "hsfirstvisit",
                 "__hs_do_not_track"} | set(REVOKED_COOKIES)
 # A cookie header the shim writes: name=value then only its own attributes.

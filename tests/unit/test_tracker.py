@@ -3,7 +3,7 @@
 from hypothesis import given, settings, strategies as st
 
 from shim.core.commands import PageFunction
-from shim.core.effects import CallPageFunction, Log, SendBeacon, SetCookie, Skip
+from shim.core.effects import CallPageFunction, Log, SendBeacon, SetCookie, SetUserToken, Skip
 from tests.unit.helpers import URL, beacons, make_env, make_tracker, params
 from tests.unit.test_commands import json_values
 
@@ -125,7 +125,8 @@ def test_no_input_makes_the_tracker_raise(queued, pushed):
     effects = tracker.load(queued, make_env())
     for entry in pushed:
         effects += tracker.push(entry, make_env())[1]
-    assert all(type(e) in (SendBeacon, Skip, Log, CallPageFunction, SetCookie) for e in effects)
+    assert all(type(e) in (SendBeacon, Skip, Log, CallPageFunction, SetCookie, SetUserToken)
+               for e in effects)
     assert len(beacons(effects)) >= 1                 # the automatic view always goes out
 
 
