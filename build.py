@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 from buildtools import runtime as brython_runtime  # noqa: E402
 
 BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "shim.core.codec",
-                   "shim.core.commands", "shim.core.queue", "shim.core.effects", "shim.core.page",
+                   "shim.core.commands", "shim.core.queue", "shim.core.loading", "shim.core.effects", "shim.core.page",
                    "shim.core.cookies", "shim.core.domain", "shim.core.visitor", "shim.core.consent",
                    "shim.core.navigation", "shim.core.privacy", "shim.core.beacon",
                    "shim.core.tracker", "shim.core.config", "shim.adapter"]

@@ -25,7 +25,7 @@ from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.navigation import location_key, same_location
 from shim.core.page import ClientInfo, hostname_of
 from shim.core.privacy import PrivacyQueue
-from shim.core.queue import passes
+from shim.core.loading import Load, never
 from shim.core.visitor import fresh_visitor, visitor_from_cookies
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
@@ -98,33 +98,45 @@ class Tracker:
     # -- entry points ---------------------------------------------------------
 
     def load(self, entries, env, cookie_header_text="", privacy_entries=None):
-        """Run the entries queued before load, then the automatic page view.
+        """Run the entries queued before load, then the automatic page view, in one go.
 
         `cookie_header_text` is document.cookie as the page had it at load;
         `privacy_entries` what the page queued on `_hsp` (consent is decided first,
-        as HubSpot's banner runs before its tracker)."""
-        effects = []
-        parsed = []
+        as HubSpot's banner runs before its tracker). The adapter runs the same load in
+        short slices (begin_load, loading.py)."""
+        run = self.begin_load(cookie_header_text, privacy_entries)
         for i in range(len(entries)):
-            parsed.append(parse(entries[i]))
+            run.add(entries[i])
+        effects = []
+        while not run.idle():
+            effects.extend(run.step(env, never))
+        effects.extend(run.finish())
+        return effects
+
+    def begin_load(self, cookie_header_text="", privacy_entries=None):
+        """A Load to add the queued entries to and step through (loading.py)."""
+        return Load(self, cookie_header_text, privacy_entries)
+
+    # Load's hooks: pass (b), the automatic view, the end of the load.
+
+    def load_set_up(self, cookie_header_text, privacy_entries, env, effects):
         cookies = parse_cookies(cookie_header_text)
         self.do_not_track = ("__hs_do_not_track" in cookies
                              and cookies["__hs_do_not_track"] == "yes")
-        config, priority, rest = passes(parsed)
-        self._run_all(config, env, effects)
         self._set_up(env, cookies, effects)
-        effects.extend(self.privacy.start(privacy_entries or [], env, cookies))
-        self._run_all(priority, env, effects)
-        self._run(AUTO_PAGE_VIEW, env, effects)
+        effects.extend(self.privacy.start(privacy_entries, env, cookies))
+
+    def load_auto_view(self, view, env, effects):
+        self._run(view, env, effects)
         self.guard_armed = self.duplicate_guard and self.last_view is not None
         self.guard_until = env.now_ms + GUARD_MS
-        self._run_all(rest, env, effects)
+
+    def load_finished(self, effects):
         self.loaded = True
         self._notify("identity", self._identity_args(), effects)
         self._notify("utk", [self.visitor.utk], effects)
         for i in range(len(self.clicks)):
             effects.append(self.clicks[i])
-        return effects
 
     def push(self, entry, env):
         """Run one command now. Returns (the method's result or None, effects)."""
