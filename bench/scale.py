@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.scale                    # 3 cold samples per size and variant
     .venv/bin/python -m bench.scale --samples 5 --baseline old.js   # also an older build
-    .venv/bin/python -m bench.scale --chart-only       # redraw the chart from the JSON
+    .venv/bin/python -m bench.scale --chart-only --out docs/performance-scale.json   # redraw
 
 Not a test: it times things, so pytest never runs it. For 0, 10, 100, 1,000 and 5,000
 entries queued before load (alternating identify and setPath, after setPortalId), each variant
@@ -199,12 +199,16 @@ def chart(res, path=CHART):
             ys = [res["results"][impl][str(n)][key][stat] for n in sizes]
             color, marker = styles[impl]
             ax.plot(xs, ys, marker=marker, color=color, label=LABELS[impl])
-        if key == "longest_task_ms":
-            ax.axhline(50, color="tab:red", linestyle="--", linewidth=1, label="50 ms (long task)")
         ax.set_title(title, fontsize=10)
         ax.set_xticks(xs, [format(n, ",") for n in sizes])
         ax.set_xlabel("entries queued before load")
-        ax.set_ylim(bottom=0)
+        if key == "longest_task_ms":
+            # The one-task load reaches seconds: a log scale keeps the 50 ms line readable.
+            ax.axhline(50, color="tab:red", linestyle="--", linewidth=1, label="50 ms (long task)")
+            ax.set_yscale("symlog", linthresh=10)
+            ax.set_ylim(bottom=0)
+        else:
+            ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     axes[1].legend(fontsize=8)
