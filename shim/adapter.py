@@ -42,6 +42,8 @@ _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
 _native_encode = window.encodeURIComponent
 _is_extensible = window.Object.isExtensible
+_now = window.Date.now
+SLICE_MS = 10                               # a load slice's budget: tasks stay well under 50 ms
 
 
 # -- JS -> Python ---------------------------------------------------------------
@@ -471,36 +473,103 @@ class Starter:
         self.env = None                     # the last PageEnv read
         self.started = False
         self.track_history = False
+        self.queue = None                   # the page's _hsq and _hsp Arrays
+        self.privacy = None
+        self.preload = 0                    # how many _hsq entries were queued before load
+        self.taken = 0
+        self.load = None                    # the core's Load while it runs (loading.py)
+        self.hop = None
 
     def on_load(self, event=None):
         self.start()
 
     def start(self):
+        """Begin the load; its slices run in this task and the next ones (slice)."""
         if self.started:
             return
         self.started = True
+        try:
+            self.queue = page_queue("_hsq")
+            self.privacy = page_queue("_hsp")
+            self.preload = self.queue.length
+            self.taken = 0                  # entries of the page's _hsq read so far
+            privacy_entries = drain(self.privacy)
+            self.canonical = read_canonical()
+            self.load = self.tracker.begin_load(read_cookies(), privacy_entries)
+            self.hop = TaskHop(self.slice)
+        except Exception as error:
+            self.runner.note_error("start", error)
+            self.finish()
+            return
+        self.slice()
+
+    def slice(self):
+        """One slice of the load: read queued entries (each once), run them in HubSpot's
+        order (shim.core.loading), until SLICE_MS are spent; then hop to a new task. The
+        page's pushes meanwhile land in its Array, behind what is queued, and are read as
+        late entries; `_hsq.push` becomes ours only when the Array is empty (finish)."""
+        try:
+            over = Deadline(_now() + SLICE_MS).over
+            queue = self.queue
+            load = self.load
+            while True:
+                if self.taken < queue.length:
+                    entry = read_entry(queue[self.taken])
+                    if self.taken < self.preload:
+                        load.add(entry)
+                    else:
+                        load.add_late(entry)
+                    self.taken += 1
+                elif not load.idle():
+                    self.env = page_env(self.canonical)
+                    self.runner.run(load.step(self.env, over))
+                else:
+                    break
+                if over():
+                    self.hop.later()
+                    return
+        except Exception as error:
+            self.runner.note_error("start", error)
+        self.finish()
+
+    def finish(self):
+        """The load is over: its last effects, then later pushes run at once."""
+        try:
+            if self.hop is not None:
+                self.hop.close()
+            if self.load is not None:
+                self.runner.run(self.load.finish())
+        except Exception as error:
+            self.runner.note_error("start", error)
         queue = page_queue("_hsq")
         privacy = page_queue("_hsp")
         try:
-            entries = drain(queue)
-            privacy_entries = drain(privacy)
-            queue = self.own_queue("_hsq", queue)
-            privacy = self.own_queue("_hsp", privacy)
-            self.canonical = read_canonical()
-            self.runner.run(self.tracker.load(entries, page_env(self.canonical),
-                                              read_cookies(), privacy_entries))
+            # Entries pushed by the listeners just called, still in the Array.
+            while self.taken < queue.length:
+                entry = read_entry(queue[self.taken])
+                self.taken += 1
+                self.run_one(entry)
         except Exception as error:
             self.runner.note_error("start", error)
+        try:
+            queue.length = 0
+        except Exception:
+            pass                            # frozen: own_queue replaces it
         # Whatever happened above, later pushes run at once from now on.
+        queue = self.own_queue("_hsq", queue)
         queue.push = self.push
+        try:
+            late = drain(privacy)
+            for i in range(len(late)):
+                result, effects = self.tracker.push_privacy(late[i], page_env(self.canonical))
+                self.runner.run(effects)
+        except Exception as error:
+            self.runner.note_error("start", error)
+        privacy = self.own_queue("_hsp", privacy)
         privacy.push = self.push_privacy
         try:
             if self.track_history:
                 HistoryWatcher(self).install()
-            # Entries a function entry pushed while we were loading.
-            late = drain(queue)
-            for i in range(len(late)):
-                self.run_one(late[i])
         except Exception as error:
             self.runner.note_error("start", error)
         self.record.ready = True
@@ -550,6 +619,46 @@ class Starter:
         result, effects = self.tracker.push(entry, env)
         self.runner.run(effects)
         return result
+
+
+class Deadline:
+    def __init__(self, end):
+        self.end = end
+
+    def over(self):
+        return _now() >= self.end
+
+
+class TaskHop:
+    """Runs `task` in a new main-thread task, as the runtime's start-up does (build.py): a
+    MessageChannel message (not clamped or throttled like timers), else setTimeout."""
+
+    def __init__(self, task):
+        self.task = task
+        self.channel = None
+        try:
+            channel = window.MessageChannel.new()
+            channel.port1.onmessage = self.on_message
+            self.channel = channel
+        except Exception:
+            self.channel = None
+
+    def later(self):
+        if self.channel is not None:
+            self.channel.port2.postMessage(0)
+        else:
+            window.setTimeout(self.task, 0)
+
+    def on_message(self, event=None):
+        self.task()
+
+    def close(self):
+        channel = self.channel
+        if channel is not None:
+            self.channel = None
+            channel.port1.onmessage = NULL
+            channel.port1.close()
+            channel.port2.close()
 
 
 class HistoryWatcher:

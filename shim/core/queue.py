@@ -12,6 +12,11 @@ Rule 2: the automatic first page view is HubSpot's prelude entry
 from shim.core.commands import CONFIG, PASSES, PRIORITY, Command
 
 
+def pass_of(item, table=PASSES):
+    """CONFIG, PRIORITY or None (the rest) for one parsed entry (Command or Ignored)."""
+    return table[item.name] if type(item) is Command and item.name in table else None
+
+
 def passes(parsed, table=PASSES):
     """Parsed entries (Command or Ignored) -> (config, priority, rest), each in queue order.
 
@@ -23,7 +28,7 @@ def passes(parsed, table=PASSES):
     rest = []
     for i in range(len(parsed)):
         item = parsed[i]
-        step = table[item.name] if type(item) is Command and item.name in table else None
+        step = pass_of(item, table)
         if step == CONFIG:
             config.append(item)
         elif step == PRIORITY:

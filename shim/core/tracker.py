@@ -31,9 +31,8 @@ from shim.core.jar import VISITOR_COOKIES, CookieJar
 from shim.core.navigation import DuplicateGuard, location_key
 from shim.core.page import ClientInfo, PageState
 from shim.core.privacy import PrivacyQueue
-from shim.core.queue import passes
+from shim.core.loading import Load, never
 
-AUTO_PAGE_VIEW = Command("trackPageView", [])
 ALL_CONSENT_BITS = 15           # necessary 1 + analytics 2 + advertisement 4 + functionality 8
 
 # Beacon kinds (`k`) of the one-shot trackers; their id goes to the key beside it.
@@ -101,37 +100,49 @@ class Tracker:
     # -- entry points ---------------------------------------------------------
 
     def load(self, entries, env, cookie_header_text="", privacy_entries=None):
-        """Run the entries queued before load, then the automatic page view.
+        """Run the entries queued before load, then the automatic page view, in one go.
 
         `cookie_header_text` is document.cookie as the page had it at load;
         `privacy_entries` what the page queued on `_hsp` (consent is decided first,
-        as HubSpot's banner runs before its tracker)."""
-        effects = []
-        parsed = []
+        as HubSpot's banner runs before its tracker). The adapter runs the same load in
+        short slices (begin_load, loading.py)."""
+        run = self.begin_load(cookie_header_text, privacy_entries)
         for i in range(len(entries)):
-            parsed.append(parse(entries[i]))
+            run.add(entries[i])
+        effects = []
+        while not run.idle():
+            effects.extend(run.step(env, never))
+        effects.extend(run.finish())
+        return effects
+
+    def begin_load(self, cookie_header_text="", privacy_entries=None):
+        """A Load to add the queued entries to and step through (loading.py)."""
+        return Load(self, cookie_header_text, privacy_entries)
+
+    # Load's hooks: pass (b), the automatic view, the end of the load.
+
+    def load_set_up(self, cookie_header_text, privacy_entries, env, effects):
         cookies = parse_cookies(cookie_header_text)
         self.do_not_track = ("__hs_do_not_track" in cookies
                              and cookies["__hs_do_not_track"] == "yes")
-        config, priority, rest = passes(parsed)
-        self._run_all(config, env, effects)
         self._set_up(env, cookies, effects)
-        effects.extend(self.privacy.start(privacy_entries or [], env, cookies))
-        self._run_all(priority, env, effects)
-        self._run(AUTO_PAGE_VIEW, env, effects)
+        effects.extend(self.privacy.start(privacy_entries, env, cookies))
+
+    def load_auto_view(self, view, env, effects):
+        self.run(view, env, effects)
         self.guard.arm(env.now_ms)
-        self._run_all(rest, env, effects)
+
+    def load_finished(self, effects):
         self.loaded = True
         self.listeners.notify("identity", self._identity_args(), effects)
         self.listeners.notify("utk", [self.jar.visitor.utk], effects)
         for i in range(len(self.clicks)):
             effects.append(self.clicks[i])
-        return effects
 
     def push(self, entry, env):
         """Run one command now. Returns (the method's result or None, effects)."""
         effects = []
-        result = self._run(parse(entry), env, effects)
+        result = self.run(parse(entry), env, effects)
         return result, effects
 
     def navigated(self, env):
@@ -142,8 +153,8 @@ class Tracker:
         last_view = self.guard.last_view
         if last_view is not None and key == last_view:
             return effects
-        self._run(Command("setPath", [key]), env, effects)
-        self._run(Command("trackPageView", []), env, effects)
+        self.run(Command("setPath", [key]), env, effects)
+        self.run(Command("trackPageView", []), env, effects)
         return effects
 
     def push_privacy(self, entry, env):
@@ -152,11 +163,8 @@ class Tracker:
 
     # -- dispatch --------------------------------------------------------------
 
-    def _run_all(self, items, env, effects):
-        for i in range(len(items)):
-            self._run(items[i], env, effects)
-
-    def _run(self, item, env, effects):
+    def run(self, item, env, effects):
+        """One parsed entry (Command or Ignored): its method, or a Skip; returns its result."""
         if type(item) is Ignored:
             self.skip(item.entry, item.reason, effects)
             return None

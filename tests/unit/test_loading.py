@@ -1,0 +1,140 @@
+"""shim.core.loading: the pre-load queue run in slices (begin_load, step, finish).
+
+A fake budget stands in for the browser's clock: `over()` answers after a set number of
+units of work, so each test decides where the slices end.
+"""
+
+from shim.core.commands import PageFunction
+from shim.core.effects import CallListener, SendBeacon
+from tests.unit.helpers import beacons, make_env, make_tracker, params
+
+QUEUE = [
+    ["trackEvent", "early"],
+    ["setPath", "/a"],
+    ["trackPageView"],
+    ["identify", {"email": "a@b.co"}],
+    ["setTrackingDomain", "t.example.com"],
+    ["trackCustomBehavioralEvent", {"name": "pe123_x"}],
+    ["setPath", "/b"],
+    "junk",
+    ["trackEvent", "late"],
+]
+
+
+class Budget:
+    """over() is true after `units` calls, then again every `units` calls."""
+
+    def __init__(self, units):
+        self.units = units
+        self.calls = 0
+
+    def over(self):
+        self.calls += 1
+        return self.calls % self.units == 0
+
+
+def begin(queue, tracker=None):
+    tracker = tracker or make_tracker()
+    run = tracker.begin_load()
+    for entry in queue:
+        run.add(entry)
+    return tracker, run
+
+
+def drain(run, units, env=None):
+    """Step until idle; the effects of each step."""
+    budget = Budget(units)
+    steps = []
+    while not run.idle():
+        steps.append(run.step(env or make_env(), budget.over))
+        assert len(steps) < 1000
+    return steps
+
+
+def flat(steps):
+    return [effect for step in steps for effect in step]
+
+
+def described(effects):
+    return [(type(e).__name__, getattr(e, "url", None) or getattr(e, "reason", None)
+             or getattr(e, "kind", None)) for e in effects]
+
+
+class TestOrderAcrossSlices:
+    """Any slicing gives the effects of the one-shot load, in the same order."""
+
+    def test_every_slice_size_gives_the_one_shot_loads_effects(self):
+        whole = make_tracker().load(QUEUE, make_env())
+        for units in (1, 2, 3, 5, 100):
+            tracker, run = begin(QUEUE)
+            effects = flat(drain(run, units)) + run.finish()
+            assert described(effects) == described(whole), units
+
+    def test_one_unit_per_slice_still_makes_progress(self):
+        tracker, run = begin(QUEUE)
+        steps = drain(run, 1)
+        # 9 entries, the set-up and the automatic view: one unit each, in 11 slices.
+        assert len(steps) == len(QUEUE) + 2
+
+    def test_the_automatic_view_ends_its_slice_before_the_rest_pass(self):
+        tracker, run = begin(QUEUE)
+        first = run.step(make_env(), lambda: False)
+        assert [params(b)["k"] for b in beacons(first)] == ["1"]
+        assert params(beacons(first)[0])["po"] == "/b"              # every setPath ran first
+        assert beacons(first)[0].url.startswith("https://t.example.com/")  # config ran first
+        rest = run.step(make_env(), lambda: False)
+        assert [params(b).get("n") for b in beacons(rest)] == ["early", None, "pe123_x", "late"]
+        assert run.idle()
+
+
+class TestLateEntries:
+    """Entries the page pushes while slices run go behind everything queued."""
+
+    def test_a_late_entry_runs_after_the_rest_pass_even_if_its_pass_came_earlier(self):
+        tracker, run = begin([["trackEvent", "a"], ["setPath", "/queued"]])
+        run.step(make_env(), lambda: True)                          # the set-up only
+        run.add_late(["setPath", "/late"])                          # a priority command
+        run.add_late(["trackEvent", "b"])
+        sent = beacons(flat(drain(run, 1)))
+        assert [(params(b).get("n"), params(b)["po"]) for b in sent] == [
+            (None, "/queued"), ("a", "/queued"), ("b", "/late")]
+
+    def test_late_entries_keep_the_order_the_page_pushed_them_in(self):
+        tracker, run = begin([["trackEvent", "q1"], ["trackEvent", "q2"]])
+        run.step(make_env(), lambda: True)
+        for name in ("p1", "p2", "p3"):
+            run.add_late(["trackEvent", name])
+        sent = beacons(flat(drain(run, 2)))
+        assert [params(b).get("n") for b in sent] == [None, "q1", "q2", "p1", "p2", "p3"]
+
+    def test_an_entry_added_when_idle_runs_before_finish(self):
+        tracker, run = begin([])
+        drain(run, 5)
+        run.add_late(["trackEvent", "after"])
+        assert not run.idle()
+        sent = beacons(flat(drain(run, 5)))
+        assert [params(b)["n"] for b in sent] == ["after"]
+
+
+class TestFinish:
+    def test_listeners_hear_of_the_visitor_only_at_finish(self):
+        listener = PageFunction(lambda *args: None)
+        tracker, run = begin([["addIdentityListener", listener], ["trackEvent", "x"]])
+        steps = flat(drain(run, 1))
+        assert [e for e in steps if type(e) is CallListener] == []
+        done = run.finish()
+        calls = [e for e in done if type(e) is CallListener]
+        assert [c.function for c in calls] == [listener.function]
+        assert len(calls[0].args[0]) > 0                            # the __hstc value
+
+    def test_pushes_after_finish_run_at_once(self):
+        tracker, run = begin([])
+        drain(run, 3)
+        run.finish()
+        result, effects = tracker.push(["trackEvent", "now"], make_env())
+        assert [params(b)["n"] for b in beacons(effects)] == ["now"]
+        assert run.finish() == []                                   # once only
+
+    def test_the_one_shot_load_sends_one_automatic_view(self):
+        effects = make_tracker().load([], make_env())
+        assert [type(e) for e in effects if type(e) is SendBeacon] == [SendBeacon]
