@@ -81,7 +81,7 @@ def test_set_tracking_domain_and_data_tracking_url_win_over_the_region(page):
     body = ("<!doctype html><title>x</title><script async src='%s' "
             "data-tracking-url='https://collect.example.org/c'></script>" % loader)
     [view] = open_page(other, body, ("https://js-eu1.hs-scripts.com/",)).beacons
-    assert view.url.startswith("https://collect.example.org/c/__ptq.gif?k=1&")
+    assert view.url_raw.startswith("https://collect.example.org/c/__ptq.gif?k=1&")
 
 
 # -- 3. window.__hsUserToken -------------------------------------------------------
@@ -120,7 +120,7 @@ def test_array_properties_repeat_the_key_and_numbers_read_as_javascript_writes_t
     assert event.fields[:8] == [("n", "pe123_x"), ("_tags", "a"), ("_tags", "b"),
                                 ("_small", "1e-7"), ("_big", "1e+21"), ("_micro", "0.000001"),
                                 ("_n", "2.5e-8"), ("_n", "7")]
-    assert "_tags=a&_tags=b&" in event.url and "object" not in event.url
+    assert "_tags=a&_tags=b&" in event.url_raw and "object" not in event.url_raw
     [legacy] = push(page, tracking, ["trackEvent", {"id": "e1", "value": 1e-7}])
     assert legacy.params["m"] == "1e-7"
     assert page.evaluate("hsqShim.ignored.length") == 0

@@ -8,7 +8,7 @@ is empty; 50,000 pushes after load leave the JS heap and the read-back record bo
 
 import pytest
 
-from tests.e2e.support import capture_beacons, errors_of, wait_until_ready
+from tests.e2e.support import capture, errors_of, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 SCALE_PAGE = "/tests/e2e/pages/scale.html"
@@ -34,7 +34,7 @@ def sent_events(page):
 
 class TestLongQueue:
     def test_a_thousand_queued_entries_make_no_long_task(self, page):
-        capture_beacons(page)
+        capture(page)
         errors = errors_of(page)
         page.add_init_script(OBSERVE_LONG_TASKS)
         page.goto(SCALE_PAGE + "?n=1000")
@@ -51,7 +51,7 @@ class TestLongQueue:
         assert errors == []
 
     def test_pushes_made_while_the_queue_runs_go_behind_it_in_order(self, page):
-        capture_beacons(page)
+        capture(page)
         errors = errors_of(page)
         page.goto(SCALE_PAGE + "?n=1000&during=1")
         wait_until_ready(page)
@@ -73,7 +73,7 @@ class TestLongQueue:
 
 class TestMemory:
     def test_fifty_thousand_pushes_leave_the_heap_and_the_record_bounded(self, page):
-        capture_beacons(page)
+        capture(page)
         errors = errors_of(page)
         page.goto(SCALE_PAGE + "?n=10")
         wait_until_ready(page)
