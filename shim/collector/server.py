@@ -37,9 +37,8 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from shim.collector.store import FILE_LIMIT, MEMORY_LIMIT, BeaconStore, StoreError
-from shim.core.beacon import ENDPOINTS
 from shim.core.codec import decode_query, split_url
-from shim.testing.beacons import PIXEL
+from shim.testing.beacons import ENDPOINTS, PIXEL
 
 
 def find_root():

@@ -13,6 +13,9 @@ Rule 4: the groups are built from explicit facts (page state, visitor, consent,
 """
 
 from shim.core.codec import encode_component, encode_query
+from shim.core.consent import EVERYTHING
+from shim.core.cookies import DO_NOT_TRACK_COOKIE
+from shim.core.effects import SendBeacon
 from shim.core.numbers import js_number_text
 
 # Limits (documented in the README, "Reliability"): a text value of an identity, an
@@ -24,14 +27,6 @@ MAX_URL = 8000
 DEFAULT_TRACKING_HOST = "track.hubspot.com"
 PAGE_VIEW_PATH = "/__ptq.gif"
 EVENT_PATH = "/__ptbe.gif"
-ERROR_PATH = "/__pto.gif"              # HubSpot reports its JS errors here; the shim does not
-CLICK_PATH = "/__ptc.gif"              # clicks and autocapture, per a third-party parser
-ENDPOINTS = (PAGE_VIEW_PATH, EVENT_PATH, ERROR_PATH)
-# Beacon kinds: `k` on PAGE_VIEW_PATH (spec §7). The tracker sends all but 14.
-KINDS = {"1": "page view", "3": "legacy event", "12": "cta view", "14": "email pixel",
-         "15": "form view", "16": "form install", "17": "form visible",
-         "18": "form interaction", "19": "form completion", "26": "feedback survey view",
-         "28": "consent approve", "29": "consent decline", "30": "consent revoke"}
 JS_VERSION = "1.1"
 
 # setContentMetadata field -> beacon key, in HubSpot's order.
@@ -108,10 +103,9 @@ def add(pairs, key, value):
         pairs.append((key, value))
 
 
-def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, consent_allowed,
-                  consent_bits, encode):
+def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, consent, encode):
     """Append the client, page, user and privacy groups: `page` is the PageState,
-    `visitor` the jar's Visitor, consent the tracker's mirror of the _hsp decision."""
+    `visitor` the jar's Visitor, `consent` the Consent the _hsp queue decided."""
     add(pairs, "sd", client.screen)
     add(pairs, "cd", client.color_depth)
     add(pairs, "cs", client.charset)
@@ -147,16 +141,16 @@ def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, c
     if cookies_saved:                   # u, b: only when those cookies exist
         pairs.append(("u", visitor.hstc()))
         pairs.append(("b", visitor.hssc()))
-    if not consent_allowed:
+    if not consent.allowed:
         pairs.append(("ce", "false"))
-    pairs.append(("cc", str(consent_bits)))
+    pairs.append(("cc", str(consent.bits())))
     return pairs
 
 
 def suppression(do_not_track, tracking_enabled, off_cookie_domains, portal_id):
     """Why no beacon may be sent now, or None (spec §7 'Suppression')."""
     if do_not_track:
-        return "doNotTrack is set (__hs_do_not_track=yes)"
+        return "doNotTrack is set (" + DO_NOT_TRACK_COOKIE + "=yes)"
     if not tracking_enabled:
         return "tracking is off (setTrackingEnabled(false))"
     if off_cookie_domains:      # setLimitTrackingToCookieDomains and this host is on none
@@ -180,23 +174,41 @@ def merge_first_position(pairs):
     return out
 
 
-def event_property_text(value):
-    """__ptbe.gif property values: undefined, '', '-', 0 and false become ''."""
-    if value is None or value is False or value == 0 or value == "-":
-        return ""
-    return cut(scalar_text(value))
-
-
-def event_property_pairs(pairs, key, value):
-    """Append `_<key>=<value>`; an array repeats the key once per item, in order (the
-    wire format's arrays, spec §7), and an empty array sends nothing."""
-    key = "_" + cut(key)
-    if type(value) is list:
-        for i in range(len(value)):
-            pairs.append((key, event_property_text(value[i])))
-    else:
-        pairs.append((key, event_property_text(value)))
-
-
 def beacon_url(base, endpoint, pairs, encode=encode_component):
     return base + endpoint + "?" + encode_query(pairs, encode)
+
+
+class Beacons:
+    """Whether and where beacons go: the portal, the host or collector, the switches
+    (setTrackingEnabled, setLimitTrackingToCookieDomains) and the consent the _hsp queue
+    decided. `make` builds one beacon from them, the page state and the cookie jar (its
+    visitor, its doNotTrack); the tracker sends it or records why not."""
+
+    def __init__(self, portal_id, collector, tracking_host, client, encode):
+        self.portal_id = portal_id          # digit string, or None until known
+        self.collector = collector          # 'http://127.0.0.1:8000': overrides the host
+        self.tracking_host = tracking_host  # config: the loader's region; setTrackingDomain
+        self.client = client
+        self.encode = encode
+        self.enabled = True                 # setTrackingEnabled
+        self.limit_to_cookie_domains = False
+        self.consent = EVERYTHING           # no banner: everything granted
+
+    def make(self, endpoint, own_pairs, env, page, jar, merge):
+        """(SendBeacon, None), or (None, why it is not sent)."""
+        reason = suppression(jar.do_not_track, self.enabled,
+                             self.limit_to_cookie_domains and not jar.on_domains(env),
+                             self.portal_id)
+        if reason is not None:
+            return None, reason
+        jar.ensure_visitor(env)
+        fields = append_groups(own_pairs, env, self.client, self.portal_id, page, jar.visitor,
+                               jar.saved, self.consent, self.encode)
+        if merge:
+            fields = merge_first_position(fields)
+        base = self.collector if self.collector else "https://" + self.tracking_host
+        url = beacon_url(base, endpoint, fields, self.encode)
+        if len(url) > MAX_URL:
+            return None, ("the beacon URL would be " + str(len(url))
+                          + " characters, over the limit of " + str(MAX_URL))
+        return SendBeacon(url, fields), None

@@ -13,6 +13,7 @@ Rule 3: this module writes no cookie itself except deletions on revocation; the 
         reacts to changes (cookies, visitor reset) through `Tracker.consent_changed`.
 """
 
+from shim.core.cookies import DO_NOT_TRACK_COOKIE
 from shim.core.values import Value
 
 PREFERENCE_COOKIE = "__hs_cookie_cat_pref"
@@ -36,7 +37,7 @@ INITIAL = {
 # Cookies revokeCookieConsent deletes (banner static-1.1671).
 REVOKED_COOKIES = ("__hs_initial_opt_in", "__hs_opt_out", PREFERENCE_COOKIE,
                    "__hs_gpc_banner_dismiss", "__hs_notify_banner_dismiss", "__hssc", "__hssrc",
-                   "__hstc", "__hs_do_not_track", "hubspotutk", "messagesUtk")
+                   "__hstc", DO_NOT_TRACK_COOKIE, "hubspotutk", "messagesUtk")
 
 
 class Consent(Value):
@@ -67,6 +68,7 @@ def uniform(value):
 
 
 NOTHING = uniform(False)
+EVERYTHING = uniform(True)
 
 
 def parse_preference(value):

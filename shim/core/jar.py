@@ -5,11 +5,13 @@ Rule 1: the visitor is set up once per page load from the cookies (`set_up`); a
         load gets an in-memory one (`ensure_visitor`).
 Rule 2: every cookie the shim writes goes through `cookie`: on the cookie domain, with
         the host-only header as the fallback; deletions expire both.
-Rule 3: the jar only makes SetCookie effects; whether a cookie may be written
-        (consent, doNotTrack) is the tracker's decision.
+Rule 3: the jar only makes SetCookie effects. It writes the visitor cookies only
+        while analytics consent allows and the visitor has not opted out
+        (`do_not_track`, the __hs_do_not_track cookie); the tracker tells it of consent
+        changes (`consent_changed`) and, when the visitor is renewed, clears identity.
 """
 
-from shim.core.cookies import DELETED_MS, SESSION_MS, VISITOR_MS, cookie_header
+from shim.core.cookies import DELETED_MS, DO_NOT_TRACK_COOKIE, SESSION_MS, VISITOR_MS, cookie_header
 from shim.core.commands import describe
 from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_domain,
                               on_cookie_domain)
@@ -21,14 +23,19 @@ VISITOR_COOKIES = ("__hstc", "hubspotutk", "__hssc", "__hssrc")
 
 
 class CookieJar:
-    def __init__(self, rand32):
+    def __init__(self, rand32, domains=None, page_token=None):
         self.rand32 = rand32
+        self.page_token = page_token        # () -> window.__hsUserToken, or None
         self.domains = []                   # '.example.com' forms
         self.to_subdomain = False
         self.secure = False
         self.domain = ""                    # the page's cookie domain, '' for host-only
         self.visitor = None                 # set up once per page load (set_up)
         self.saved = False                  # the visitor cookies are written
+        self.do_not_track = False           # __hs_do_not_track=yes: nothing is sent
+        if domains:
+            for i in range(len(domains)):
+                self.add_domain(domains[i])
 
     def add_domain(self, domain):
         domain = normalise_domain(domain)
@@ -37,14 +44,17 @@ class CookieJar:
             return True
         return False
 
-    def set_up(self, env, cookies, page_token, effects):
+    def set_up(self, env, cookies, effects):
         """Pass (b): the visitor and session from the cookies, once per page load, and the
         page's window.__hsUserToken. Returns why that token was not adopted, or None."""
+        self.do_not_track = (DO_NOT_TRACK_COOKIE in cookies
+                             and cookies[DO_NOT_TRACK_COOKIE] == "yes")
         host = hostname_of(env.url)
         self.domain = cookie_domain(host, self.domains, self.to_subdomain)
         self.visitor = visitor_from_cookies(cookies, env.now_ms, self.rand32,
                                             domain_hash(hash_input(host, self.domain)))
-        problem = self._adopt_token(page_token, effects)
+        problem = self._adopt_token(self.page_token() if self.page_token is not None else None,
+                                    effects)
         if "hsfirstvisit" in cookies:
             effects.append(self.cookie("hsfirstvisit", "", DELETED_MS))
         return problem
@@ -75,6 +85,36 @@ class CookieJar:
         host = hostname_of(env.url)
         self.visitor = fresh_visitor(self.rand32, env.now_ms,
                                      domain_hash(hash_input(host, self.domain)))
+
+    def consent_changed(self, old, new, env, effects):
+        """Analytics consent given: write the visitor cookies (unless opted out); withdrawn:
+        delete them and renew the visitor. True when the visitor was renewed."""
+        if self.visitor is None:
+            return False
+        if new.analytics_allowed() and not old.analytics_allowed():
+            if not self.do_not_track:
+                self.save(env, effects)
+        elif old.analytics_allowed() and not new.analytics_allowed():
+            self.forget(VISITOR_COOKIES, effects)
+            self.renew(env)
+            return True
+        return False
+
+    def rewrite(self, env, effects):
+        """After resetVisitor's renewal: the new visitor's cookies written where the old
+        one's were, except under doNotTrack (the stored ones are no longer this visitor's)."""
+        if self.saved and self.do_not_track:
+            self.saved = False
+        elif self.saved:
+            self.save(env, effects)
+
+    def opt_out(self, out, env, effects):
+        """doNotTrack: the __hs_do_not_track cookie written (out) or deleted."""
+        self.do_not_track = out
+        if out:
+            effects.append(self.cookie(DO_NOT_TRACK_COOKIE, "yes", env.now_ms + VISITOR_MS))
+        else:
+            self.delete(DO_NOT_TRACK_COOKIE, effects)
 
     def save(self, env, effects):
         visitor = self.visitor

@@ -5,6 +5,7 @@ state the page's commands set.
 `PageState` is what setPath, identify, setContentType... set, sent with every beacon.
 """
 
+from shim.core.beacon import scalar_text
 from shim.core.values import Value
 
 
@@ -45,6 +46,19 @@ class PageState:
         self.targeted_content = []
         self.identity = None                # None until the first identify
         self.reset = False                  # rv=1 after resetVisitor
+
+
+def targeted_content(value):
+    """setTargetedContentMetadata([[a, b, c], ...]) -> ['a-b-c', ...], the beacon's `tc`:
+    the first five items, of which only the triples count, as HubSpot."""
+    items = value if type(value) is list else []
+    out = []
+    for i in range(min(len(items), 5)):
+        item = items[i]
+        if type(item) is list and len(item) == 3:
+            out.append(scalar_text(item[0]) + "-" + scalar_text(item[1]) + "-"
+                       + scalar_text(item[2]))
+    return out
 
 
 def url_has_debug_hash(url):

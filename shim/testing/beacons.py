@@ -1,7 +1,8 @@
 """Host tool: the beacon model. One captured beacon URL, decoded into readable fields.
 
 Rule 1: decoding uses the codec that encoded the beacon in the browser
-        (shim.core.codec), and the core's names for kinds (shim.core.beacon.KINDS).
+        (shim.core.codec); kinds are named here (KINDS) from the core's `k` values
+        (shim.core.events), which the browser bundle ships without their names.
 Rule 2: a missing parameter reads as None; nothing here raises on an odd URL.
 """
 
@@ -9,16 +10,32 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from shim.core.beacon import CLICK_PATH, ERROR_PATH, EVENT_PATH, KINDS
+from shim.core.beacon import EVENT_PATH, PAGE_VIEW_PATH
 from shim.core.codec import decode_query, split_url
 from shim.core.consent import CONSENT_BITS
+from shim.core.events import LEGACY_EVENT, PAGE_VIEW, SIMPLE_BEACONS
+
+ERROR_PATH = "/__pto.gif"              # HubSpot reports its JS errors here; the shim does not
+CLICK_PATH = "/__ptc.gif"              # clicks and autocapture, per a third-party parser
+ENDPOINTS = (PAGE_VIEW_PATH, EVENT_PATH, ERROR_PATH)
+# Beacon kinds: `k` on PAGE_VIEW_PATH (spec §7), named. The shim sends all but 14.
+KINDS = {PAGE_VIEW: "page view", LEGACY_EVENT: "legacy event", "14": "email pixel"}
+_SIMPLE_NAMES = {"trackFormView": "form view", "trackFormInstall": "form install",
+                 "trackFormVisible": "form visible", "trackFormInteraction": "form interaction",
+                 "trackFormCompletion": "form completion", "trackCtaView": "cta view",
+                 "trackFeedbackView": "feedback survey view",
+                 "trackApproveCookieConsent": "consent approve",
+                 "trackDeclineCookieConsent": "consent decline",
+                 "trackRevokeCookieConsent": "consent revoke"}
+for _command, (_k, _key) in SIMPLE_BEACONS.items():
+    KINDS[_k] = _SIMPLE_NAMES[_command]
 
 # The 1x1 transparent GIF every beacon is answered with (the plugin and the collector).
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b")
 # Any .../__pt*.gif request: HubSpot's hosts, a data-tracking-url collector, ...
 BEACON_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^?#]*/__pt[^/?#]*\.gif", re.IGNORECASE)
 ENDPOINT_KINDS = {EVENT_PATH: "custom event", ERROR_PATH: "error", CLICK_PATH: "click"}
-EVENT_KINDS = (ENDPOINT_KINDS[EVENT_PATH], KINDS["3"])          # custom and legacy events
+EVENT_KINDS = (ENDPOINT_KINDS[EVENT_PATH], KINDS[LEGACY_EVENT])          # custom and legacy events
 
 
 class Beacon:

@@ -1,6 +1,6 @@
 """Tracker: events, page metadata, listeners, switches and resets (issue: full command set)."""
 
-from shim.core.beacon import KINDS
+from shim.testing.beacons import KINDS
 from shim.core.commands import PageFunction
 from shim.core.effects import BindClick, CallListener, Skip
 from tests.unit.helpers import beacons, make_env, make_tracker, params
