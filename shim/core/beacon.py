@@ -10,6 +10,9 @@ Rule 3: when a key repeats (a legacy event object can carry any key), the first
         position wins and the later value replaces it, as JS object assignment does.
 Rule 4: the groups are built from explicit facts (page state, visitor, consent,
         client), never from the tracker itself.
+Rule 5: `Beacons` holds what decides whether and where a beacon goes (portal, host,
+        switches, consent) and builds it; the reasons for not sending are `suppression`'s
+        and the URL limit's, worded for a person.
 """
 
 from shim.core.codec import encode_component, encode_query

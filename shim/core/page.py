@@ -2,7 +2,8 @@
 state the page's commands set.
 
 `PageEnv` changes from call to call (url, title, clock); `ClientInfo` is read once;
-`PageState` is what setPath, identify, setContentType... set, sent with every beacon.
+`PageState` is what setPath, identify, setContentType... set, sent with every beacon;
+`targeted_content` turns setTargetedContentMetadata's argument into its `tc` values.
 """
 
 from shim.core.beacon import scalar_text

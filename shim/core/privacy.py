@@ -7,8 +7,8 @@ Rule 2: every consent change goes through `change`, which tells the tracker firs
         (cookies, visitor reset) and then the page's listeners.
 Rule 3: banner-only configuration (geo-location, API base URL, banner settings...) is
         accepted and has no effect: there is no banner.
-Rule 4: the queue reaches the tracker through four methods only (`skip`, `is_debug`,
-        `consent_changed`, `consent_revoked`) and never writes its attributes.
+Rule 4: the queue reaches the tracker through three methods (`skip`, `consent_changed`,
+        `consent_revoked`) and reads its `debug`; it never writes the tracker's attributes.
 """
 
 from shim.core.commands import (BANNER_ONLY, HSP, PRIVACY_PASSES, PRIVACY_SIGNATURES, Ignored,
@@ -56,7 +56,7 @@ class PrivacyQueue:
         if type(item) is Ignored:
             tracker.skip("_hsp " + item.entry, item.reason, effects)
             return False
-        if tracker.is_debug():
+        if tracker.debug:
             effects.append(Log("_hsp " + item.name + " " + describe(item.args)))
         if item.name in BANNER_ONLY or item.name not in METHODS:
             return None
@@ -96,7 +96,7 @@ class PrivacyQueue:
 
     def show_banner(self, args, env, effects):
         # No UI: tell the listeners the current state again.
-        if self.tracker.is_debug():
+        if self.tracker.debug:
             effects.append(Log("showBanner: the shim has no banner; listeners notified"))
         for i in range(len(self.consent_listeners)):
             effects.append(CallListener(self.consent_listeners[i],

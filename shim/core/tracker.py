@@ -138,9 +138,6 @@ class Tracker:
         if self.debug:
             effects.append(Log("ignored " + entry + ": " + reason))
 
-    def is_debug(self):
-        return self.debug
-
     def _send(self, name, endpoint, pairs, env, effects, merge=False):
         beacon, reason = self.beacons.make(endpoint, pairs, env, self.page, self.jar, merge)
         if beacon is None:
