@@ -37,8 +37,8 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from shim.collector.store import FILE_LIMIT, MEMORY_LIMIT, BeaconStore, StoreError
-from shim.core.codec import decode_query, split_url
 from shim.testing.beacons import ENDPOINTS, PIXEL
+from shim.testing.codec import decode_query, split_url
 
 
 def find_root():

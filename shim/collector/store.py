@@ -28,7 +28,7 @@ import sqlite3
 import threading
 import time
 
-from shim.core.codec import decode_query
+from shim.testing.codec import decode_query
 
 MEMORY_LIMIT = 1000           # in memory: what a demo session needs
 FILE_LIMIT = 100_000          # in a file: a few hundred MB at most

@@ -1,14 +1,14 @@
-"""Beacon query strings: one codec, two sides.
+"""Beacon query strings: the encoding side of the codec.
 
 The browser builds beacon URLs with `encode_query`; the tests, the pytest plugin and
-the local collector read them back with `decode_query`.
+the local collector read them back with shim.testing.codec.decode_query (host-only,
+so the browser bundle does not carry it).
 
 Rule 1: encoding is HubSpot's: every key and every value goes through
         encodeURIComponent, then each "%20" becomes "+", pairs are joined with "&".
 Rule 2: `encode_component` here is the pure-Python twin of encodeURIComponent; the
         browser adapter injects the native one (faster) and the tests check both agree.
-Rule 3: nothing here raises on odd input: lone surrogates encode as U+FFFD, bad
-        percent escapes decode as themselves.
+Rule 3: nothing here raises on odd input: lone surrogates encode as U+FFFD.
 """
 
 UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()"
@@ -55,55 +55,3 @@ def encode_query(pairs, encode=encode_component):
         out += encode(pair[0]) + "=" + encode(pair[1])
     # '%' itself is always escaped, so '%20' can only come from a space.
     return out.replace("%20", "+")
-
-
-def _hex_value(ch):
-    return HEX.find(ch.upper())
-
-
-def decode_component(text):
-    """Inverse of the encoding above: '+' is a space, %XX are UTF-8 bytes."""
-    text = text.replace("+", " ")
-    if "%" not in text:
-        return text
-    data = bytearray()
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "%" and i + 2 < n:
-            hi = _hex_value(text[i + 1])
-            lo = _hex_value(text[i + 2])
-            if hi >= 0 and lo >= 0:
-                data.append(hi * 16 + lo)
-                i += 3
-                continue
-        data.extend(ch.encode("utf-8", "surrogatepass"))
-        i += 1
-    return data.decode("utf-8", "replace")
-
-
-def decode_query(query):
-    """'k=v&k=v' (with or without a leading '?') -> [(key, value), ...] in order."""
-    if query.startswith("?"):
-        query = query[1:]
-    pairs = []
-    if not query:
-        return pairs
-    for part in query.split("&"):
-        if not part:
-            continue
-        eq = part.find("=")
-        if eq < 0:
-            pairs.append((decode_component(part), ""))
-        else:
-            pairs.append((decode_component(part[:eq]), decode_component(part[eq + 1:])))
-    return pairs
-
-
-def split_url(url):
-    """'https://h/p?q' -> ('https://h/p', 'q'); the query is '' when absent."""
-    q = url.find("?")
-    if q < 0:
-        return url, ""
-    return url[:q], url[q + 1:]

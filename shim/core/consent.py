@@ -55,9 +55,13 @@ class Consent(Value):
                 "advertisement": self.advertisement, "functionality": self.functionality}
 
     def bits(self):
-        """Beacon `cc`: necessary 1 + analytics 2 + advertisement 4 + functionality 8."""
-        return (1 + (2 if self.analytics else 0) + (4 if self.advertisement else 0)
-                + (8 if self.functionality else 0))
+        """Beacon `cc`: the sum of the granted categories' CONSENT_BITS."""
+        categories = self.categories()
+        bits = 0
+        for i in range(len(CONSENT_BITS)):
+            if categories[CONSENT_BITS[i][0]]:
+                bits += CONSENT_BITS[i][1]
+        return bits
 
     def analytics_allowed(self):
         return self.allowed or self.analytics

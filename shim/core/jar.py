@@ -144,5 +144,13 @@ class CookieJar:
             effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, self.domain)))
         effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, "")))
 
+    def identity_args(self):
+        """An identity listener's (hstc, hssc, hsfp): the cross-domain parameters. The shim
+        computes no browser fingerprint, so hsfp is ''. None before the set-up."""
+        visitor = self.visitor
+        if visitor is None:
+            return None
+        return [visitor.hstc(), visitor.hssc(), ""]
+
     def hstc(self):
         return self.visitor.hstc() if self.visitor is not None else ""

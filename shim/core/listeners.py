@@ -1,4 +1,5 @@
-"""The page's listeners: addIdentityListener, addUserTokenListener, addPageIdListener...
+"""The page's hooks: its listeners (addIdentityListener, addUserTokenListener...) and
+its trackClick bindings.
 
 Rule 1: each add*Listener command is one row of KINDS, naming the kind of value its
         listener receives; the tracker runs them all with one handler.
@@ -6,6 +7,8 @@ Rule 2: a listener is called at once when its value exists (`listen` gets the
         arguments, or None while there is no value) and again on every change (`notify`).
 Rule 3: calling a listener is a CallListener effect; the adapter calls it and records
         what it throws.
+Rule 4: click bindings (BindClick effects) go out once the page has loaded, and all of
+        them again when the page may have new elements (setPath, refreshPageHandlers).
 """
 
 from shim.core.effects import CallListener
@@ -28,6 +31,18 @@ class Listeners:
     def __init__(self):
         self.by_kind = {"identity": [], "utk": [], "page_id": [], "content_type": [],
                         "metadata": []}
+        self.clicks = []                    # BindClick effects
+
+    def bind(self, binding, loaded, effects):
+        self.clicks.append(binding)
+        if loaded:
+            effects.append(binding)
+
+    def rebind(self, loaded, effects):
+        if loaded:
+            clicks = self.clicks
+            for i in range(len(clicks)):
+                effects.append(clicks[i])
 
     def listen(self, kind, function, args, effects):
         """Register; call at once when a value exists (args is None when not)."""

@@ -77,8 +77,11 @@ class DuplicateGuard:
         self.until = now_ms + GUARD_MS
 
     def drops(self, key, now_ms):
-        """True when this view is the router's copy of the automatic one."""
+        """Why this view is dropped (the router's copy of the automatic one), or None."""
         if not self.armed:
-            return False
+            return None
         self.armed = False
-        return now_ms <= self.until and same_location(key, self.last_view)
+        if now_ms <= self.until and same_location(key, self.last_view):
+            return ("duplicate of the automatic page view for " + key
+                    + " (data-duplicate-guard=\"off\" sends it)")
+        return None

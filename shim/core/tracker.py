@@ -15,8 +15,9 @@ Rule 3: each command is one method, named in its row of commands.HSQ; adding a
 Rule 4: the Tracker is the composition root; its state lives in small objects, each
         with one concern: `page` (PageState: the page's beacon fields), `jar` (CookieJar:
         cookie domain, visitor, cookie effects), `beacons` (Beacons: portal, host,
-        switches, consent; builds each beacon), `listeners` (Listeners), `guard`
-        (DuplicateGuard: the last view and the duplicate guard), `privacy` (the _hsp queue).
+        switches, consent; builds each beacon), `listeners` (Listeners: the
+        page's listeners and click bindings), `guard` (DuplicateGuard: the last view and
+        the duplicate guard), `privacy` (the _hsp queue).
         An event's own parameters come from the pure builders of events.py: handlers
         decide and send, nothing more.
 """
@@ -49,10 +50,9 @@ class Tracker:
         self.jar = CookieJar(rand32, cookie_domains, user_token)
         self.beacons = Beacons(portal_id, collector, tracking_host,
                                client if client is not None else ClientInfo(), encode)
-        self.listeners = Listeners()
+        self.listeners = Listeners()        # and the trackClick bindings
         self.guard = DuplicateGuard(duplicate_guard)
         self.privacy = PrivacyQueue(self, policy, gpc)
-        self.clicks = []                    # BindClick effects, re-sent by refreshPageHandlers
         self.loaded = False
 
     # -- entry points ---------------------------------------------------------
@@ -98,7 +98,7 @@ class Tracker:
         self.loaded = True
         self.listeners.notify("identity", self._identity_args(), effects)
         self.listeners.notify("utk", [self.jar.visitor.utk], effects)
-        self._bind_clicks(effects)
+        self.listeners.rebind(True, effects)
 
     def push(self, entry, env):
         """Run one command now. Returns (the method's result or None, effects)."""
@@ -148,11 +148,6 @@ class Tracker:
             effects.append(Log("beacon " + endpoint + " " + describe_fields(beacon.fields)))
         return True
 
-    def _bind_clicks(self, effects):
-        if self.loaded:
-            for i in range(len(self.clicks)):
-                effects.append(self.clicks[i])
-
     # -- visitor and consent (spec §5, §6.6) -------------------------------------
 
     def consent_changed(self, old, new, env, effects):
@@ -175,12 +170,7 @@ class Tracker:
         self.listeners.notify("identity", self._identity_args(), effects)
 
     def _identity_args(self):
-        # (hstc, hssc, hsfp): the cross-domain parameters. The shim computes no browser
-        # fingerprint, so hsfp is ''.
-        visitor = self.jar.visitor
-        if visitor is None or not self.loaded:
-            return None
-        return [visitor.hstc(), visitor.hssc(), ""]
+        return self.jar.identity_args() if self.loaded else None
 
     def reset_visitor(self, args, env, effects):
         """A new visitor token and session; identity cleared; later beacons carry rv=1."""
@@ -222,7 +212,7 @@ class Tracker:
         page = self.page
         page.previous_path = page.path
         page.path = args[0]
-        self._bind_clicks(effects)
+        self.listeners.rebind(self.loaded, effects)
 
     def set_page_id(self, args, env, effects):
         self.page.page_id = args[0]
@@ -265,10 +255,9 @@ class Tracker:
     def track_page_view(self, args, env, effects):
         path = self.page.path
         key = path if path is not None else location_key(env.url)
-        if self.guard.drops(key, env.now_ms):
-            reason = ("duplicate of the automatic page view for " + key
-                      + " (data-duplicate-guard=\"off\" sends it)")
-            self.skip("trackPageView", reason, effects, "duplicate")
+        duplicate = self.guard.drops(key, env.now_ms)
+        if duplicate is not None:
+            self.skip("trackPageView", duplicate, effects, "duplicate")
             return
         if self._send("trackPageView", PAGE_VIEW_PATH, [("k", PAGE_VIEW)], env, effects):
             self.guard.last_view = key
@@ -293,13 +282,11 @@ class Tracker:
     def track_click(self, args, env, effects):
         options = args[2] if len(args) > 2 and args[2] is not None else {}
         url = options["url"] if "url" in options and type(options["url"]) is str else None
-        binding = BindClick(args[0], click_entry(self.beacons.portal_id, args[1]), url)
-        self.clicks.append(binding)
-        if self.loaded:
-            effects.append(binding)
+        self.listeners.bind(BindClick(args[0], click_entry(self.beacons.portal_id, args[1]), url),
+                            self.loaded, effects)
 
     def refresh_page_handlers(self, args, env, effects):
-        self._bind_clicks(effects)
+        self.listeners.rebind(self.loaded, effects)
 
     def call_function(self, args, env, effects):
         effects.append(CallPageFunction(args[0], self.jar.hstc()))

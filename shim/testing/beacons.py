@@ -1,7 +1,7 @@
 """Host tool: the beacon model. One captured beacon URL, decoded into readable fields.
 
-Rule 1: decoding uses the codec that encoded the beacon in the browser
-        (shim.core.codec); kinds are named here (KINDS) from the core's `k` values
+Rule 1: decoding is the inverse of the codec that encoded the beacon in the browser
+        (shim.testing.codec, shim.core.codec); kinds are named here (KINDS) from the core's `k` values
         (shim.core.events), which the browser bundle ships without their names.
 Rule 2: a missing parameter reads as None; nothing here raises on an odd URL.
 """
@@ -11,9 +11,9 @@ import time
 from urllib.parse import urlsplit
 
 from shim.core.beacon import EVENT_PATH, PAGE_VIEW_PATH
-from shim.core.codec import decode_query, split_url
 from shim.core.consent import CONSENT_BITS
 from shim.core.events import LEGACY_EVENT, PAGE_VIEW, SIMPLE_BEACONS
+from shim.testing.codec import decode_query, split_url
 
 ERROR_PATH = "/__pto.gif"              # HubSpot reports its JS errors here; the shim does not
 CLICK_PATH = "/__ptc.gif"              # clicks and autocapture, per a third-party parser

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 import pytest
 
 from shim.core.beacon import MAX_URL, MAX_VALUE
-from shim.core.codec import decode_query
+from shim.testing.codec import decode_query
 from shim.collector import BeaconStore, serve
 from tests.conftest import ROOT
 from tests.e2e.support import capture, errors_of, wait_until_ready

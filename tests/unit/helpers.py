@@ -1,6 +1,6 @@
 """Shared builders for the CPython core tests."""
 
-from shim.core.codec import decode_query, split_url
+from shim.testing.codec import decode_query, split_url
 from shim.core.effects import SendBeacon
 from shim.core.page import ClientInfo, PageEnv
 from shim.core.tracker import Tracker

@@ -15,7 +15,8 @@ import re
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from shim.core.beacon import MAX_URL, MAX_VALUE
-from shim.core.codec import decode_component, decode_query, encode_component, split_url
+from shim.core.codec import encode_component
+from shim.testing.codec import decode_component, decode_query, split_url
 from shim.core.commands import (BANNER_ONLY, INTERNAL, OPTIONAL, PRIVACY_SIGNATURES, SIGNATURES,
                                 Command, Ignored, PageFunction, describe, parse)
 from shim.core.consent import REVOKED_COOKIES
