@@ -9,7 +9,7 @@ Rule 2: only reads here; writing to the page is shim.adapter.effects' job.
 
 from browser import document, window
 
-from shim.adapter.values import NULL, UNDEFINED, to_py
+from shim.adapter.values import MAX_VALUES, NULL, UNDEFINED, to_py
 from shim.core.config import ATTRIBUTES, SWITCHES, is_tracking_src
 from shim.core.page import ClientInfo, PageEnv
 
@@ -147,7 +147,7 @@ def page_user_token():
     """window.__hsUserToken as the page has set it (None when unset); the tracker asks at
     load, when HubSpot's tracker reads it."""
     try:
-        return to_py(_reflect_get(window, "__hsUserToken"))
+        return to_py(_reflect_get(window, "__hsUserToken"), 0, [MAX_VALUES])
     except Exception:
         return None
 

@@ -199,12 +199,15 @@ class Starter:
     def push(self, *entries):
         """`_hsq.push` after load: runs its first argument at once, returns its result."""
         try:
-            if not entries:
+            n = len(entries)
+            if n == 0:
                 return UNDEFINED
-            for i in range(1, len(entries)):
-                self.runner.run([Skip("push argument " + str(i + 1),
-                                         "push runs only its first argument, as HubSpot's does")])
-            return to_js(self.run_one(read_entry(entries[0])))
+            if n > 1:                       # rare: skip building a range otherwise
+                for i in range(1, n):
+                    self.runner.run([Skip("push argument " + str(i + 1),
+                                          "push runs only its first argument, as HubSpot's does")])
+            result = self.run_one(read_entry(entries[0]))
+            return UNDEFINED if result is None else result      # to_js, inline: hot path
         except Exception as error:
             self.runner.note_error("push", error)
             return UNDEFINED
@@ -223,13 +226,16 @@ class Starter:
             return UNDEFINED
 
     def run_one(self, entry):
-        if type(entry) is list and entry and type(entry[0]) is str and entry[0] in STATE_ONLY:
+        name = entry[0] if type(entry) is list and len(entry) > 0 else None
+        if type(name) is str and name in STATE_ONLY:
             env = self.env                  # not read by these commands (commands.STATE_ONLY)
         else:
             env = self.env = page_env(self.canonical)
-        result, effects = self.tracker.push(entry, env)
-        self.runner.run(effects)
-        return result
+        done = self.tracker.push(entry, env)
+        effects = done[1]
+        if len(effects) > 0:
+            self.runner.run(effects)
+        return done[0]
 
 
 class Deadline:

@@ -28,16 +28,16 @@ _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
 
 
-def to_py(value, depth=0, budget=None):
-    """A JS value as plain Python. `budget` ([n]) bounds the values read per entry, so a
-    wide cyclic object costs at most MAX_VALUES reads instead of width ** depth."""
+def to_py(value, depth, budget):
+    """A JS value as plain Python: to_py(value, 0, [MAX_VALUES]). `budget` ([n]) bounds the
+    values read per entry, so a wide cyclic object costs at most MAX_VALUES reads instead of
+    width ** depth. No defaults on purpose: a call with exactly its parameters takes
+    Brython's fast argument path (a default costs the generic parser on every call)."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
         return value
     if value is None or value is NULL or value is UNDEFINED or depth > MAX_DEPTH:
         return None
-    if budget is None:
-        budget = [MAX_VALUES]
     budget[0] -= 1
     if budget[0] < 0:
         return None
@@ -71,7 +71,7 @@ def read_entry(value):
     """to_py for one queue entry; an entry whose getters or Proxy traps throw becomes
     Unreadable (the core records it) instead of stopping the entries after it."""
     try:
-        return to_py(value)
+        return to_py(value, 0, [MAX_VALUES])
     except Exception as error:
         return Unreadable(str(error)[:200])
 
