@@ -37,9 +37,11 @@ BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "s
                    "shim.core.cookies", "shim.core.consent", "shim.core.numbers", "shim.core.beacon",
                    "shim.core.page", "shim.core.domain", "shim.core.visitor", "shim.core.jar",
                    "shim.core.navigation", "shim.core.privacy", "shim.core.events", "shim.core.listeners",
-                   "shim.core.tracker", "shim.core.config", "shim.adapter"]
+                   "shim.core.tracker", "shim.core.config",
+                   "shim.adapter", "shim.adapter.values", "shim.adapter.page", "shim.adapter.effects",
+                   "shim.adapter.start"]
 
-BOOT = "from shim.adapter import install\ninstall()\n"
+BOOT = "from shim.adapter.start import install\ninstall()\n"
 
 SRC_ROOT = ROOT                      # where package `shim` lives
 DEFAULT_OUT = ROOT / "static" / "hsq-shim.js"

@@ -1,5 +1,5 @@
-"""Architecture rules, enforced by folder: shim/core is pure, shim/adapter.py is the one
-browser module, shim/testing and shim/collector are host tools the browser never gets."""
+"""Architecture rules, enforced by folder: shim/core is pure, shim/adapter is the one
+browser layer, shim/testing and shim/collector are host tools the browser never gets."""
 
 import ast
 import sys
@@ -11,6 +11,7 @@ import build
 
 SHIM = Path(__file__).resolve().parent.parent / "shim"
 CORE = sorted(p.relative_to(SHIM).as_posix() for p in (SHIM / "core").glob("*.py"))
+ADAPTER = sorted(p.relative_to(SHIM).as_posix() for p in (SHIM / "adapter").glob("*.py"))
 HOST = sorted([p.relative_to(SHIM).as_posix() for folder in ("testing", "collector")
                for p in (SHIM / folder).glob("*.py")]
               + [name for name in ("pytest_plugin.py", "cli.py") if (SHIM / name).exists()])
@@ -39,14 +40,22 @@ def test_core_imports_only_the_core(rel):
     assert {name for name in imports(SHIM / rel) if not name.startswith("shim.core")} == set()
 
 
+def test_the_adapter_is_a_folder_of_small_modules():
+    """One concern per module (issue 14: none over ~450 lines)."""
+    assert "__init__.py" in [Path(rel).name for rel in ADAPTER] and len(ADAPTER) > 2
+    assert {rel: n for rel in ADAPTER
+            if (n := len((SHIM / rel).read_text().splitlines())) > 450} == {}
+
+
 def test_the_package_root_imports_nothing():
     assert imports(SHIM / "__init__.py") == set()
 
 
-def test_adapter_imports_only_the_browser_and_the_core():
-    outside = {name for name in imports(SHIM / "adapter.py")
+@pytest.mark.parametrize("rel", ADAPTER)
+def test_adapter_imports_only_the_browser_the_core_and_itself(rel):
+    outside = {name for name in imports(SHIM / rel)
                if name.split(".")[0] not in ("browser", "javascript")
-               and not name.startswith("shim.core") and name != "shim"}
+               and not name.startswith(("shim.core", "shim.adapter")) and name != "shim"}
     assert outside == set()
 
 
@@ -54,13 +63,13 @@ def test_adapter_imports_only_the_browser_and_the_core():
 def test_host_tools_never_import_the_adapter_or_browser_modules(rel):
     """Host tools run under CPython: Brython's `browser` and `javascript` do not exist there."""
     found = imports(SHIM / rel)
-    assert "shim.adapter" not in found
+    assert {name for name in found if name.startswith("shim.adapter")} == set()
     assert {name for name in found if name.split(".")[0] in ("browser", "javascript")} == set()
 
 
 def test_build_ships_exactly_the_core_and_the_adapter():
     shipped = set(build.BROWSER_MODULES)
-    assert shipped == {"shim", "shim.adapter"} | {module_name(rel) for rel in CORE}
+    assert shipped == {"shim"} | {module_name(rel) for rel in CORE + ADAPTER}
     assert not [name for name in shipped if name.startswith(HOST_PACKAGES)]
 
 

@@ -6,7 +6,7 @@ Rule 1: every problem has a stable code (a row of CODES: scripts and CI may matc
 Rule 2: precise over exhaustive: a rule fires only on a fact HubSpot would also get
         wrong; a clean page reports nothing. The shim's reasons (hsqShim.ignored) are
         classified by the wording of shim.core (commands.py, tracker.py, privacy.py,
-        adapter.py); a reason no rule knows is still reported, as `ignored-entry`.
+        shim/adapter/); a reason no rule knows is still reported, as `ignored-entry`.
 Rule 3: pure functions of the facts: no browser, no I/O.
 """
 

@@ -1,6 +1,6 @@
 """What the core asks the browser adapter to do. Plain values, no behaviour.
 
-The core decides; the adapter (shim/adapter.py) carries these out, one small
+The core decides; the adapter (shim/adapter/effects.py) carries these out, one small
 function per type.
 """
 
