@@ -1,12 +1,16 @@
 """Trim Brython's brython.js into the embedded runtime of hsq-shim.js.
 
-Rule 1: every edit is a Patch or a Segment rule that asserts how often its target occurs;
-        a Brython upgrade that moves or renames anything fails the build with PatchError.
+Rule 1: every edit is a Patch, a Segment rule or the type table trim, and asserts its target
+        (how often it occurs, what a removed segment defines, that a dropped type is named
+        nowhere else); a Brython upgrade that moves or renames anything fails the build with
+        PatchError.
 Rule 2: pure text work only (no Node here), so tests can feed altered input cheaply.
         "extract" segments are handed to buildtools/aot.js, which keeps only their run-time
         functions (found with a JS parser, see EXTRACT) and puts them at their placeholder.
 """
+import json
 import os
+import re
 
 BRYTHON_VERSION = "3.15.0"
 
@@ -101,6 +105,33 @@ TEXT_PATCHES = [
      "if(r!==null&&(typeof r=='object'||typeof r=='function')){r.$kw}return r}"
      "catch(err){var m='unreadable';try{m=String(err&&err.message)}catch(e){}"
      "return {$hsq_unreadable:m}}}\nvar hsq_jsobj2pyobj=function(jsobj,_this){", 1),
+    # Text only Python's help() and interactive prompt show (builtins.__doc__, credits,
+    # copyright); the type table's docstrings go in trim_type_table.
+    ("no builtins module docstring",
+     'var builtins_doc="Built-in functions, types, exceptions, and other "+\n'
+     '"objects.\\n\\nThis module provides direct access to all \'built-in\'"+\n'
+     '"\\nidentifiers of Python; for example, builtins.len is\\nthe full name"+\n'
+     '" for the built-in function len().\\n\\nThis module is not normally "+\n'
+     '"accessed explicitly by most\\napplications, but can be useful in "+\n'
+     '"modules that provide\\nobjects with the same name as a built-in value, "+\n'
+     '"but in\\nwhich the built-in of that name is also needed."\n',
+     'var builtins_doc=""\n', 1),
+    ("no builtins.credits / copyright text",
+     "$B.module_setattr($B.imported.builtins,'credits',`    Thanks to CWI, CNRI, BeOpen, Zope Corporation, the Python Software\n"
+     '    Foundation, and a cast of thousands for supporting Python\n'
+     '    development.  See www.python.org for more information.`\n',
+     "$B.module_setattr($B.imported.builtins,'credits',''\n", 1),   # its `)` follows
+    ("no unused copyright string",
+     'var copyright=`Copyright (c) 2001 Python Software Foundation.\n'
+     'All Rights Reserved.\n'
+     'Copyright (c) 2000 BeOpen.com.\n'
+     'All Rights Reserved.\n'
+     'Copyright (c) 1995-2001 Corporation for National Research Initiatives.\n'
+     'All Rights Reserved.\n'
+     'Copyright (c) 1991-1995 Stichting Mathematisch Centrum, Amsterdam.\n'
+     'All Rights Reserved.\n'
+     '`\n',
+     "", 1),
     # Start-up in short tasks: finalising every builtin type is one 60-80 ms loop under load.
     # Take a snapshot of the types here, finalise them in FINALIZE_CHUNKS later segments (each
     # one step of the staged start-up, see buildtools/aot.js), in the same order.
@@ -120,7 +151,8 @@ TEXT_PATCHES = [
 ]
 
 # Segments (source files of brython.js) identified by a signature in their first bytes.
-# (name, signature, action): "drop", or "extract" = keep only the $B functions listed in EXTRACT.
+# (name, signature, action): "drop", "extract" = keep only the $B functions listed in EXTRACT,
+# or "remove" = the types of REMOVED_TYPES (below) without their methods.
 SEGMENT_RULES = [
     ("py_tokens", "(function($B){const tokens=['ENDMARKER',", "drop"),
     ("python_tokenizer", "(function($B){var _b_=$B.builtins\nfunction is_whitespace(char)", "extract"),
@@ -128,7 +160,33 @@ SEGMENT_RULES = [
     ("py_ast", "(function($B){\nvar binary_ops={'+':'Add',", "drop"),
     ("ast_to_js", "(function($B){var _b_=$B.builtins\nfunction ast_dump(tree,indent)", "extract"),
     ("builtins_docstrings", "var docs={ArithmeticError:", "drop"),
+    ("py_bytes", '"use strict";\n(function($B){var _b_=$B.builtins\nvar from_unicode={},to_unicode={}', "remove"),
+    ("memoryview", "(function($B){var _b_=$B.builtins\n$B.memory_iterator.tp_iter=function(self){return self}",
+     "remove"),
+    ("py_complex", '"use strict";\n(function($B){var _b_=$B.builtins\nfunction conv_complex(...objs){', "remove"),
+    ("py_io", '(function($B){"use strict";\nvar _b_=$B.builtins\nfunction make_lines(self){', "remove"),
 ]
+# Segments that set up builtin types the shim never uses: segment -> (types, $B functions and
+# builtins the segment defines). The segment is replaced by a few lines: the types stay in the
+# type table (other runtime code tests `isinstance(x, bytes)`) but have no methods, creating
+# one raises, and each function is a stub that raises, with the message of the coverage cut
+# (buildtools/aot.js cutFunctions): the shim's `except Exception` drops the command, and
+# tests/e2e's check for that message finds it. The segment must define exactly these $B
+# functions, so a Brython upgrade that adds one fails the build.
+REMOVED_TYPES = {
+    # The browser only encodes (shim.core.codec.encode_component works on str); bytes are
+    # read back by decode_query on the host only.
+    "py_bytes": (["bytes", "bytearray"],
+                 ["bytes_decode", "decode", "encode", "fast_bytes", "is_bytes_like", "to_bytes"], []),
+    "memoryview": (["memoryview"], [], []),
+    # complex numbers come only from complex() or a float power with a negative base
+    # (`(-8) ** 0.5`): that arithmetic raises instead.
+    "py_complex": (["complex"], ["make_complex"], []),
+    # Brython's _io classes, for open() only (files over Ajax); print() does not use them.
+    "py_io": ([], ["_BufferedIOBase", "_BufferedReader", "_FileIO", "_IOBase", "_IOUnsupported", "_RawIOBase",
+                   "_TextIOBase", "_TextIOWrapper", "is_buffer", "make_IOUnsupported"], ["open"]),
+}
+REMOVED_MESSAGE = "hsq-shim: a Brython runtime function cut from this bundle was called"
 # segment -> (run-time $B functions to keep, $B functions known to be compile-time only).
 # buildtools/aot.js fails on any other $B assignment in the segment, so upgrades are noticed.
 EXTRACT = {
@@ -144,6 +202,32 @@ EXTRACT = {
 COMPILER_ONLY = ["Parser", "_PyPegen", "_PySymtable_Build", "ast", "ast_js_to_py", "ast_py_to_js",
                  "js_from_root", "py_tokens", "python_keywords", "tokenizer", "js_this"]
 SIGNATURE_WINDOW = 200
+
+# The builtin type table (one `init_type(ns,"name",[tp_name, ..., tp_doc, [bases],])` per type,
+# 195 of them) is set up and finalised at start-up, whether anything uses the type or not.
+TYPE_TABLE_START = ('var slots=["tp_name","tp_basicsize","tp_itemsize","tp_flags","tp_weakrefoffset",'
+                    '"tp_base","tp_dictoffset","tp_doc","tp_bases"\n]\n')
+TYPE_TABLE_END = "for(var name in $B.builtin_types){var cls=$B.builtin_types[name]\n"
+TYPE_ENTRY = re.compile(
+    r'init_type\((\$B|_b_),"(\w+)",\["[^"`]+",(?:-?\d+,){4}(\$B\.NULL|[\w$.]+),-?\d+,'
+    r'(\$B\.NULL|`[^`]*`),\[([\w$., ]*)\],\]\)\n')
+# Internal ($B.<name>) types that no runtime code names: CPython's test types (MethClass,
+# testBufType...), interpreter internals (code objects' InstructionSequence, uop_executor, hamt,
+# symtable entries) and iterators of types Brython never creates. Each is checked to be named
+# nowhere else in the runtime, so a Brython upgrade that starts using one fails the build.
+UNUSED_TYPES = [
+    "EncodingMap", "FrameLocalsProxy", "InstructionSequence", "MethClass", "MethInstance", "MethStatic",
+    "MethodDescriptorBase", "MethodDescriptor2", "MethodDescriptorDerived", "MethodDescriptorNopGet",
+    "MyList", "NoDefaultType", "PyCapsule", "RecursingInfinitelyError", "UnraisableHookArgs",
+    "_buffer_wrapper", "anext_awaitable", "async_generator_asend", "async_generator_athrow",
+    "async_generator_wrapped_value", "asyncgen_hooks", "awaitType", "coroutine_wrapper",
+    "fieldnameiterator", "formatteriterator", "generic_alias_iterator", "hamt", "hamt_array_node",
+    "hamt_bitmap_node", "hamt_collision_node", "hashinheritancetester", "instancemethod", "ipowType",
+    "line_iterator", "longrange_iterator", "managedbuffer", "matmulType", "moduledef", "odict_items",
+    "odict_iterator", "odict_keys", "odict_values", "positions_iterator", "stderrprinter",
+    "str_ascii_iterator", "symtable_entry", "testBufType", "test_structmembersType_OldAPI",
+    "uop_executor",
+]
 
 UNICODE_HEAD = "__BRYTHON__.stdlib = {}\n\nvar $B=__BRYTHON__\n$B.unicode="
 
@@ -165,6 +249,26 @@ def cut_compiler_chain(text):
     return text[:start] + text[end + len(CHAIN_END):]
 
 
+def removed_types_segment(name, segment):
+    types, functions, builtins = REMOVED_TYPES[name]
+    for ns, listed in (("$B", functions), ("_b_", builtins)):
+        defined = sorted(set(re.findall(r"%s\.([A-Za-z_$][\w$]*)\s*=(?!=)" % re.escape(ns), segment)))
+        if defined != sorted(listed):
+            raise PatchError(f"runtime segment {name!r} defines {ns}.{', {ns}.'.join(defined)}; "
+                             f"REMOVED_TYPES expects {ns}.{', {ns}.'.join(sorted(listed))}")
+    for t in types:
+        if "_b_.%s" % t not in segment:
+            raise PatchError(f"runtime segment {name!r} does not set up _b_.{t}")
+    what = ", ".join(types + ["%s()" % b for b in builtins])
+    return ("(function($B){var _b_=$B.builtins\n"
+            "function removed(){var m=%s;if($B.RAISE&&_b_.RuntimeError){$B.RAISE(_b_.RuntimeError,m)}"
+            "throw new Error(m)}\n" % json.dumps(REMOVED_MESSAGE + " (removed from it: " + what + ")")
+            + "".join("_b_.%s.tp_new=_b_.%s.$factory=removed\n" % (t, t) for t in types)
+            + "".join("$B.%s=removed\n" % f for f in functions)
+            + "".join("_b_.%s=removed\n" % b for b in builtins)
+            + "})(__BRYTHON__)")
+
+
 def apply_segment_rules(text):
     """Return (text with placeholders, [{name, placeholder, segment, keep, drop}])."""
     segments = text.split(SEPARATOR)
@@ -179,6 +283,8 @@ def apply_segment_rules(text):
             extractions.append({"name": name, "placeholder": PLACEHOLDER % name, "segment": segments[i],
                                 "keep": list(keep), "drop": list(drop)})
             segments[i] = PLACEHOLDER % name
+        elif action == "remove":
+            segments[i] = removed_types_segment(name, segments[i])
         else:
             segments[i] = ""
     # no global $B: the unicode-data segment declares `var $B` at top level
@@ -194,6 +300,44 @@ def apply_segment_rules(text):
     return out, extractions
 
 
+def trim_type_table(text, unused=None):
+    """Docstrings out of the builtin type table (tp_doc: only `type.__doc__` reads it, for a
+    type's `__doc__`; the shim reads none) and the UNUSED_TYPES entries removed."""
+    unused = UNUSED_TYPES if unused is None else unused
+    for marker in (TYPE_TABLE_START, TYPE_TABLE_END):
+        if text.count(marker) != 1:
+            raise PatchError(f"type table marker {marker[:40]!r} found {text.count(marker)} times, expected 1")
+    start = text.index(TYPE_TABLE_START) + len(TYPE_TABLE_START)
+    end = text.index(TYPE_TABLE_END)
+    table = text[start:end]
+    entries, at = [], 0
+    while at < len(table):
+        m = TYPE_ENTRY.match(table, at)
+        if not m:
+            raise PatchError(f"type table entry not understood: {table[at:at + 80]!r}")
+        entries.append(m)
+        at = m.end()
+    if len(entries) < 100:
+        raise PatchError(f"type table has {len(entries)} entries, expected over 100")
+    missing = sorted(set(unused) - {m.group(2) for m in entries if m.group(1) == "$B"})
+    if missing:
+        raise PatchError(f"unused types not in the type table (as $B.<name>): {', '.join(missing)}")
+    kept = []
+    for m in entries:
+        if m.group(2) in unused:
+            continue
+        ns, name, base, doc, bases = m.groups()
+        for ref in [base] + bases.split(","):
+            if ref.startswith("$B.") and ref[3:] in unused:
+                raise PatchError(f"type {name} is based on {ref[3:]}, listed as unused")
+        kept.append(m.group(0).replace(doc, "$B.NULL", 1) if doc != "$B.NULL" else m.group(0))
+    rest = text[:start] + text[end:]
+    for name in unused:
+        if re.search(r"\$B\.%s\b|[\"']%s[\"']" % (re.escape(name), re.escape(name)), rest):
+            raise PatchError(f"type {name} is listed as unused, but the runtime names it")
+    return text[:start] + "".join(kept) + text[end:]
+
+
 def trim(text):
     """Full brython.js text -> (runtime text with placeholders, extractions for buildtools/aot.js)."""
     if not text.startswith("// brython.js brython.info\n"):
@@ -201,4 +345,5 @@ def trim(text):
     for patch in TEXT_PATCHES:
         text = apply_patch(text, *patch)
     text = cut_compiler_chain(text)
+    text = trim_type_table(text)
     return apply_segment_rules(text)

@@ -162,6 +162,71 @@ class TestRuntimePatches:
         with pytest.raises(runtime.PatchError, match=name):
             runtime.trim(brython_js.replace(signature, "(function($B){/*renamed*/"))
 
+    def test_type_table_without_docstrings_and_unused_types(self, brython_js):
+        """Builtin types keep their table entry without tp_doc; UNUSED_TYPES lose theirs."""
+        text, _ = runtime.trim(brython_js)
+        start = text.index(runtime.TYPE_TABLE_START)
+        table = text[start:text.index(runtime.TYPE_TABLE_END)]
+        assert "`" not in table and "The base class of the class hierarchy" not in text
+        assert 'init_type(_b_,"object",["object",' in table and 'init_type($B,"cell",' in table
+        for name in runtime.UNUSED_TYPES:
+            assert '"%s"' % name not in text, name
+        assert table.count("init_type(") >= 140
+
+    @pytest.mark.parametrize("marker", [runtime.TYPE_TABLE_START, runtime.TYPE_TABLE_END])
+    def test_type_table_marker_missing_fails(self, brython_js, marker):
+        with pytest.raises(runtime.PatchError, match="type table marker"):
+            runtime.trim(brython_js.replace(marker, "/*moved*/"))
+
+    def test_type_table_entry_of_a_new_shape_fails(self, brython_js):
+        old = 'init_type(_b_,"slice",["slice",40,'
+        with pytest.raises(runtime.PatchError, match="type table entry not understood"):
+            runtime.trim(brython_js.replace(old, 'init_type(_b_,"slice",{tp_name:"slice"},["slice",40,'))
+
+    def test_unused_type_named_elsewhere_fails(self, brython_js):
+        """A Brython upgrade that starts using a dropped type fails the build."""
+        altered = brython_js.replace("$B.builtin_funcs=[", "$B.testBufType.x=1\n$B.builtin_funcs=[", 1)
+        with pytest.raises(runtime.PatchError, match="testBufType is listed as unused, but the runtime names it"):
+            runtime.trim(altered)
+
+    def test_unused_type_missing_from_the_table_fails(self, brython_js):
+        with pytest.raises(runtime.PatchError, match="not in the type table.*no_such_type"):
+            runtime.trim_type_table(runtime.cut_compiler_chain(brython_js), runtime.UNUSED_TYPES + ["no_such_type"])
+
+    def test_type_based_on_an_unused_type_fails(self, brython_js):
+        unused = [n for n in runtime.UNUSED_TYPES if n != "MethodDescriptor2"]
+        with pytest.raises(runtime.PatchError, match="MethodDescriptor2 is based on MethodDescriptorBase"):
+            runtime.trim_type_table(runtime.cut_compiler_chain(brython_js), unused)
+
+    def test_removed_types_keep_a_raising_shell(self, brython_js):
+        """REMOVED_TYPES: the type's set-up is gone; creating one and each $B function raise."""
+        text, _ = runtime.trim(brython_js)
+        for gone in ("var from_unicode={},to_unicode={}", "function conv_complex(",
+                     "$B.memory_iterator.tp_iter=function(self)", "big5hkscs", "function make_lines("):
+            assert gone not in text, gone
+        for types, functions, builtins in runtime.REMOVED_TYPES.values():
+            for t in types:
+                assert "_b_.%s.tp_new=_b_.%s.$factory=removed\n" % (t, t) in text
+            for f in functions:
+                assert "$B.%s=removed\n" % f in text
+            for b in builtins:
+                assert "_b_.%s=removed\n" % b in text
+        assert text.count(runtime.REMOVED_MESSAGE + " (removed from it: ") == len(runtime.REMOVED_TYPES)
+
+    def test_removed_segment_with_a_new_function_fails(self, brython_js):
+        """A Brython upgrade that adds a $B function to a removed segment fails the build."""
+        signature = dict((n, s) for n, s, _ in runtime.SEGMENT_RULES)["py_complex"]
+        altered = brython_js.replace(signature, signature + "$B.complex_new_helper=1\n")
+        with pytest.raises(runtime.PatchError, match=r"py_complex.*defines.*complex_new_helper"):
+            runtime.trim(altered)
+
+    def test_removed_segment_without_its_type_fails(self, brython_js):
+        """The segment the signature finds must set up the types it is said to hold."""
+        altered = brython_js.replace("var complex=_b_.complex", "var complex=_b_.cmplx").replace(
+            "_b_.complex.", "_b_.cmplx.")
+        with pytest.raises(runtime.PatchError, match=r"py_complex.*does not set up _b_.complex"):
+            runtime.trim(altered)
+
     def test_not_brython_fails(self):
         with pytest.raises(runtime.PatchError, match="brython.js"):
             runtime.trim("console.log(1)")

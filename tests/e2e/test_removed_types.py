@@ -1,0 +1,69 @@
+"""Builtin types removed from the runtime fail loudly, in Chromium.
+
+Checks: bytes, bytearray, memoryview, complex and open() (buildtools/runtime.py REMOVED_TYPES)
+are not in the bundle: creating one, or the arithmetic and methods that would make one, raises a
+Python RuntimeError with the coverage cut's message (which tests/e2e/test_commands.py looks
+for), never a JS TypeError and never a silent wrong value; the rest of the runtime still
+runs. A small fixture package is built with the real runtime, not the shim, and without the
+coverage cut (its code would reach cut functions): only the removals apply.
+"""
+
+import pytest
+
+import build
+from buildtools import runtime
+
+pytestmark = pytest.mark.e2e
+
+ADAPTER = '''
+from browser import window
+
+
+def attempt(f):
+    try:
+        f()
+        return "no error"
+    except RuntimeError as e:
+        return str(e)
+
+
+def install():
+    tries = [attempt(lambda: bytearray()), attempt(lambda: bytes(3)), attempt(lambda: b"ab"),
+             attempt(lambda: "x".encode("utf-8")), attempt(lambda: memoryview(None)),
+             attempt(lambda: complex(1, 2)), attempt(lambda: (-8) ** 0.5), attempt(lambda: open("x"))]
+    fine = [str(2 ** 0.5)[:4], "-".join(["a", str(len({"k": 1}))]), str(isinstance("x", bytes))]
+    window.fixtureResult = tries + fine
+'''
+ATTEMPTS = ["bytearray()", "bytes(3)", "b'ab'", "str.encode", "memoryview()", "complex()", "(-8) ** 0.5",
+            "open()"]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    src = tmp_path_factory.mktemp("src")
+    (src / "shim").mkdir()
+    (src / "shim" / "__init__.py").write_text('"""Fixture package."""\n')
+    (src / "shim" / "adapter.py").write_text(ADAPTER)
+    return build.build_bytes(["shim", "shim.adapter"], src, boot="from shim.adapter import install\ninstall()\n",
+                             minify=False, cut_keys=[])
+
+
+def test_removed_types_raise_the_cut_error(page, bundle):
+    assert set(runtime.REMOVED_TYPES) == {"py_bytes", "memoryview", "py_complex", "py_io"}
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("https://fixture.example/bundle.js", lambda route: route.fulfill(
+        body=bundle, content_type="application/javascript"))
+    page.route("https://fixture.example/", lambda route: route.fulfill(
+        body='<!doctype html><script src="/bundle.js"></script>', content_type="text/html"))
+    page.goto("https://fixture.example/")
+    page.wait_for_function("() => window.fixtureResult !== undefined", timeout=30000)
+    result = page.evaluate("() => Array.from(window.fixtureResult)")
+    tries, fine = result[:len(ATTEMPTS)], result[len(ATTEMPTS):]
+    for what, message in zip(ATTEMPTS, tries):
+        assert "cut from this bundle" in message, (what, message)
+    assert tries[0].endswith("(removed from it: bytes, bytearray)")
+    assert tries[4].endswith("(removed from it: memoryview)") and tries[6].endswith("(removed from it: complex)")
+    assert tries[7].endswith("(removed from it: open())")
+    assert fine == ["1.41", "a-1", "False"]
+    assert errors == []
