@@ -28,6 +28,7 @@ from shim.core.cookies import VISITOR_MS, parse_cookies
 from shim.core.effects import BindClick, CallListener, CallPageFunction, Log, SendBeacon, Skip
 from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.jar import VISITOR_COOKIES, CookieJar
+from shim.core.linker import linked_url
 from shim.core.navigation import DuplicateGuard, location_key
 from shim.core.page import ClientInfo, PageState
 from shim.core.privacy import PrivacyQueue
@@ -91,6 +92,7 @@ class Tracker:
         # Switches.
         self.tracking_enabled = True
         self.limit_to_cookie_domains = False
+        self.automatic_linker = False       # enableAutomaticLinker: decorate links (linker.py)
         self.clicks = []                    # BindClick effects, re-sent by refreshPageHandlers
         self.loaded = False
         if cookie_domains:
@@ -284,6 +286,19 @@ class Tracker:
 
     def set_limit_tracking(self, args, env, effects):
         self.limit_to_cookie_domains = args[0]
+
+    def enable_automatic_linker(self, args, env, effects):
+        self.automatic_linker = args[0] is not False
+
+    def link(self, href, page_url):
+        """enableAutomaticLinker, as a link is activated: the URL to follow instead of
+        `href` (carrying the visitor to another cookie domain), or None. Only with
+        analytics consent and outside doNotTrack (linker.py, Rules 5-6)."""
+        visitor = self.jar.visitor
+        if (not self.automatic_linker or visitor is None or self.do_not_track
+                or not (self.consent_allowed or self.consent_bits & 2)):
+            return None
+        return linked_url(href, page_url, self.jar.domains, visitor.hstc(), visitor.hssc())
 
     # -- commands: page state ----------------------------------------------------
 
