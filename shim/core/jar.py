@@ -14,7 +14,6 @@ from shim.core.commands import describe
 from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_domain,
                               on_cookie_domain)
 from shim.core.effects import SetCookie, SetUserToken
-from shim.core.linker import arriving
 from shim.core.page import hostname_of
 from shim.core.visitor import fresh_visitor, user_token_override, visitor_from_cookies, with_token
 
@@ -39,11 +38,10 @@ class CookieJar:
         return False
 
     def set_up(self, env, cookies, page_token, effects):
-        """Pass (b): the visitor and session from the cookies (or from a cross-domain link),
-        once per page load, and the page's window.__hsUserToken. Returns why that token was not adopted, or None."""
+        """Pass (b): the visitor and session from the cookies, once per page load, and the
+        page's window.__hsUserToken. Returns why that token was not adopted, or None."""
         host = hostname_of(env.url)
         self.domain = cookie_domain(host, self.domains, self.to_subdomain)
-        cookies = arriving(env.url, cookies, self.domains, env.now_ms, effects)  # linker.py
         self.visitor = visitor_from_cookies(cookies, env.now_ms, self.rand32,
                                             domain_hash(hash_input(host, self.domain)))
         problem = self._adopt_token(page_token, effects)

@@ -1,7 +1,7 @@
 """Cross-domain linking (spec §3.2 enableAutomaticLinker, §5.2): one visitor across the
 site's cookie domains, carried in links as `__hstc=..&__hssc=..&__hsfp=..`.
 
-Arriving (`arriving`, once per page load, before the visitor is read from the cookies):
+Arriving (`arriving`, once per page load, before the jar reads the visitor from the cookies):
 Rule 1: the page URL's query holds `__hstc` and `__hssc` once each, both well formed
         (visitor.parse_hstc / parse_hssc, at most 200 characters), with the same domain
         hash, which is the hash of one of the configured cookie domains (addCookieDomain,
@@ -19,8 +19,8 @@ Rule 3: an adopted link stands in for the visitor cookies: the visitor, its time
         already hold the same visitor at least as far along (a reload of the arrival
         URL), the cookies win. Saving the adopted visitor is consent's decision, as
         for any visitor (jar.save).
-Rule 4: parameters that are not adopted change nothing and are recorded with the reason
-        (a Skip for `__hstc`); a URL without them records nothing.
+Rule 4: parameters that are not adopted change nothing; the tracker records the reason
+        (for `__hstc`, in hsqShim.ignored); a URL without them records nothing.
 
 Leaving (`decorate`, at the moment a link is activated):
 Rule 5: only http(s) links whose host is inside a configured cookie domain other than
@@ -33,7 +33,6 @@ Rule 6: the link keeps its own query and fragment; parameters of ours already in
 
 from shim.core.cookies import MAX_COOKIE_VALUE
 from shim.core.domain import cookie_domain, domain_hash
-from shim.core.effects import Skip
 from shim.core.page import hostname_of
 from shim.core.text import HEX_DIGITS, only
 from shim.core.visitor import parse_hssc, parse_hstc
@@ -137,18 +136,18 @@ def _progress(hstc, hssc, now_ms):
     return visitor[0], visitor[4], session[0] if session is not None else 0
 
 
-def arriving(url, cookies, domains, now_ms, effects):
-    """The cookies to read this page's visitor from: `cookies`, or a copy whose visitor
-    cookies are the link's when the page URL carries parameters to adopt (Rules 1-4)."""
+def arriving(url, cookies, domains, now_ms):
+    """(the cookies to read this page's visitor from, why the link was not adopted or
+    None): `cookies`, or a copy whose visitor cookies are the link's when the page URL
+    carries parameters to adopt (Rules 1-4)."""
     params, problem = link_params(url)
     if problem is None and not params:
-        return cookies
+        return cookies, None
     adopted = None
     if problem is None:
         adopted, problem = linked_visitor(params, domains, now_ms)
     if adopted is None:
-        effects.append(Skip("__hstc", NOT_ADOPTED + problem))
-        return cookies
+        return cookies, NOT_ADOPTED + problem
     hstc, hssc = adopted
     if "__hstc" in cookies:
         live = "__hssrc" in cookies and cookies["__hssrc"] == "1" and "__hssc" in cookies
@@ -156,12 +155,12 @@ def arriving(url, cookies, domains, now_ms, effects):
         link = _progress(hstc, hssc, now_ms)
         if (own is not None and own[0] == link[0]
                 and (own[1] > link[1] or (own[1] == link[1] and own[2] >= link[2]))):
-            return cookies                  # this visitor, already as far along here
+            return cookies, None            # this visitor, already as far along here
     linked = dict(cookies)
     linked["__hstc"] = hstc
     linked["__hssc"] = hssc
     linked["__hssrc"] = "1"                 # the session continues
-    return linked
+    return linked, None
 
 
 # -- leaving ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from shim.core.cookies import VISITOR_MS, parse_cookies
 from shim.core.effects import BindClick, CallListener, CallPageFunction, Log, SendBeacon, Skip
 from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.jar import VISITOR_COOKIES, CookieJar
-from shim.core.linker import linked_url
+from shim.core.linker import arriving, linked_url
 from shim.core.navigation import DuplicateGuard, location_key
 from shim.core.page import ClientInfo, PageState
 from shim.core.privacy import PrivacyQueue
@@ -212,8 +212,13 @@ class Tracker:
     # -- visitor, cookies and consent (spec §5, §6.6) ----------------------------
 
     def _set_up(self, env, cookies, effects):
-        """Pass (b): the visitor and session from the cookies, once per page load."""
+        """Pass (b): the visitor and session from the cookies (or a cross-domain link),
+        once per page load."""
         token = self.page_user_token() if self.page_user_token is not None else None
+        # A cross-domain link in the page URL stands in for the visitor cookies (linker.py).
+        cookies, problem = arriving(env.url, cookies, self.jar.domains, env.now_ms)
+        if problem is not None:
+            self.skip("__hstc", problem, effects)
         problem = self.jar.set_up(env, cookies, token, effects)
         if problem is not None:
             self.skip("__hsUserToken", problem, effects)

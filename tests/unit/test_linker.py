@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from shim.core.domain import domain_hash
-from shim.core.effects import SetCookie, Skip
+from shim.core.effects import Log, SetCookie, Skip
 from shim.core.linker import FRESH_MS, decorate, link_params, split_link
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
@@ -121,6 +121,15 @@ class TestArriving:
         tracker, effects, view = arrive(url)
         assert skips(effects) == ["cross-domain parameters not adopted: " + reason]
         assert view["vi"] != TOKEN and view["nc"] == "true"
+
+    def test_debug_mode_logs_why_a_link_was_not_adopted(self):
+        hstc, hssc = link_values(start=NOW - 2 * FRESH_MS)
+        tracker, effects, view = arrive(arrival_url(hstc, hssc), debug=True)
+        assert [e.message for e in effects if type(e) is Log
+                and e.message.startswith("ignored __hstc: ")] == [
+            "ignored __hstc: cross-domain parameters not adopted: stale: the session in the "
+            "link started 60 minutes ago (links are adopted for 30 minutes after the session "
+            "starts)"]
 
     def test_the_hash_must_be_of_a_domain_this_page_configures(self):
         hstc, hssc = link_values()
