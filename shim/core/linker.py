@@ -3,9 +3,11 @@ site's cookie domains, carried in links as `__hstc=..&__hssc=..&__hsfp=..`.
 
 Arriving (`arriving`, once per page load, before the jar reads the visitor from the cookies):
 Rule 1: the page URL's query holds `__hstc` and `__hssc` once each, both well formed
-        (visitor.parse_hstc / parse_hssc, at most 200 characters), with the same domain
-        hash, which is the hash of one of the configured cookie domains (addCookieDomain,
-        data-cookie-domain); `__hsfp`, when present, is '' or a short hex/digit string.
+        (visitor.parse_hstc / parse_hssc, at most 200 characters), their timestamps in
+        order (first visit <= previous <= current, first visit <= session start), with
+        the same domain hash, which is the hash of one of the configured cookie domains
+        (addCookieDomain, data-cookie-domain); `__hsfp`, when present, is '' or a short
+        hex/digit string (up to 64 characters).
 Rule 2: freshness instead of HubSpot's fingerprint check: HubSpot also requires `__hsfp`
         to equal the local browser fingerprint, which the shim does not compute (D11).
         The link is adopted only when the session in it (the start in `__hssc`) began
@@ -22,7 +24,7 @@ Rule 3: an adopted link stands in for the visitor cookies: the visitor, its time
 Rule 4: parameters that are not adopted change nothing; the tracker records the reason
         (for `__hstc`, in hsqShim.ignored); a URL without them records nothing.
 
-Leaving (`decorate`, at the moment a link is activated):
+Leaving (`linked_url`, through Tracker.link, at the moment a link is followed):
 Rule 5: only http(s) links whose host is inside a configured cookie domain other than
         the one holding the page's host get the parameters (a link within the same
         cookie domain shares the cookies already); anything else is left as it is.
