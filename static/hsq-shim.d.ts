@@ -177,6 +177,9 @@ export interface HsqCommandMap {
   addCookieDomain: [domain: string];
   setCookiesToSubdomain: [toSubdomain: boolean];
   enableSecureCookie: [];
+  /** Links to the other cookie domains carry the visitor (`__hstc`, `__hssc`, `__hsfp`)
+   *  once analytics consent allows; `false` turns it off again. */
+  enableAutomaticLinker: [enabled?: boolean];
   /** Without an argument: opt out (cookie `__hs_do_not_track=yes`). Only `{track: true}`
    *  opts back in; `false` or `{track: false}` would opt *out*, as with HubSpot. */
   doNotTrack: [options?: { track: boolean }];
@@ -190,7 +193,6 @@ export interface HsqCommandMap {
   initEventVisualizerScript: unknown[];
   setTrackingGate: unknown[];
   autocaptureClicks: unknown[];
-  enableAutomaticLinker: unknown[];
 }
 
 /** The method names of `_hsq` commands. */

@@ -7,6 +7,7 @@ carries out the effects the core returns, and gives the page's own `_hsq` Array 
   values   JS <-> Python: entries in (to_py, read_entry), results out (to_js)
   page     the page's facts: script tag, location, cookies, client, randomness
   effects  EffectRunner: beacons, cookies, listeners, clicks; the hsqShim record
+  links    LinkDecorator: enableAutomaticLinker's links, rewritten as they are followed
   start    install, the sliced load (Starter, TaskHop), the pushes, HistoryWatcher
 
 Rule 1: every function the page can reach catches everything: the shim never throws

@@ -13,6 +13,7 @@ Rule 3: a push reads the page (page_env) only for commands that need it: the sta
 from browser import document, window
 
 from shim.adapter.effects import EffectRunner, make_record
+from shim.adapter.links import LinkDecorator
 from shim.adapter.page import (client_info, config_overrides, cookie_problem, debug_cookie_set,
                                encode, gpc_signal, own_script, page_env, page_user_token,
                                random_source, read_canonical, read_cookies, script_attributes)
@@ -68,6 +69,7 @@ def install():
     starter = Starter(tracker, runner, record)
     starter.track_history = config.track_history
     runner.push = starter.run_one
+    LinkDecorator(tracker, runner).install()
     if document.readyState == "complete" or document.readyState == "loaded":
         # In a task of its own: the runtime's start-up and the first beacon stay short.
         window.setTimeout(starter.on_load, 0)

@@ -168,6 +168,7 @@ HSQ = {
     "doNotTrack": ((), (_anything,), PRIORITY, False, "set_do_not_track"),
     "addPrivacyConsentListener": ((_function,), (), REST, False, "add_privacy_consent_listener"),
     "revokeCookieConsent": ((), (), REST, False, "revoke_cookie_consent"),
+    "enableAutomaticLinker": ((), (_flag,), REST, True, "enable_automatic_linker"),
 }
 
 # THE `_hsp` COMMANDS (the banner's public methods, P2/P3), one row each:
@@ -224,7 +225,7 @@ for _i in range(len(_names)):
 # Names HubSpot's own loader and prelude push. They mean nothing without HubSpot's
 # servers, so the shim accepts them without effect (and records that it did).
 INTERNAL = ("setLegacy", "log", "embedHubSpotScript", "initEventVisualizerScript",
-            "setTrackingGate", "autocaptureClicks", "enableAutomaticLinker")
+            "setTrackingGate", "autocaptureClicks")
 
 FUNCTION = "<function>"
 

@@ -32,6 +32,7 @@ from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.events import (PAGE_VIEW, click_entry, custom_event_pairs, legacy_event_pairs,
                               simple_pairs)
 from shim.core.jar import CookieJar
+from shim.core.linker import arriving, linked_url
 from shim.core.listeners import KINDS, Listeners, page_value
 from shim.core.navigation import DuplicateGuard, location_key
 from shim.core.page import ClientInfo, PageState, targeted_content
@@ -53,6 +54,7 @@ class Tracker:
         self.listeners = Listeners()        # and the trackClick bindings
         self.guard = DuplicateGuard(duplicate_guard)
         self.privacy = PrivacyQueue(self, policy, gpc)
+        self.automatic_linker = False       # enableAutomaticLinker: decorate links (linker.py)
         self.loaded = False
 
     # -- entry points ---------------------------------------------------------
@@ -82,6 +84,10 @@ class Tracker:
     def load_set_up(self, cookie_header_text, privacy_entries, env, effects):
         """Pass (b): doNotTrack, the visitor and session from the cookies, then consent."""
         cookies = parse_cookies(cookie_header_text)
+        # A cross-domain link in the page URL stands in for the visitor cookies (linker.py).
+        cookies, problem = arriving(env.url, cookies, self.jar.domains, env.now_ms)
+        if problem is not None:
+            self.skip("__hstc", problem, effects)
         problem = self.jar.set_up(env, cookies, effects)
         if problem is not None:
             self.skip("__hsUserToken", problem, effects)
@@ -205,6 +211,19 @@ class Tracker:
         # Once the cookie domain is known (after set-up, which writes it when debug was on).
         if self.debug and not was and self.jar.visitor is not None:
             effects.append(self.jar.cookie("hs_dbg", "1", None))
+
+    def enable_automatic_linker(self, args, env, effects):
+        self.automatic_linker = args[0] is not False
+
+    def link(self, href, page_url):
+        """enableAutomaticLinker, as a link is activated: the URL to follow instead of
+        `href` (carrying the visitor to another cookie domain), or None. Only with
+        analytics consent and outside doNotTrack (linker.py, Rules 5-6)."""
+        jar = self.jar
+        if (not self.automatic_linker or jar.visitor is None or jar.do_not_track
+                or not self.beacons.consent.analytics_allowed()):
+            return None
+        return linked_url(href, page_url, jar.domains, jar.visitor.hstc(), jar.visitor.hssc())
 
     # -- commands: page state and listeners ----------------------------------------
 
