@@ -94,6 +94,7 @@ var ns=fn(mod)
 for(var attr in ns){$B.module_setattr(mod,attr,ns[attr])}
 if(parent){$B.builtins.setattr($B.imported[parent],name.slice(dot+1),mod)}
 }
+/*$hsq_shared*/
 return["""
 BOOT_PRELUDE = """if(!$B.options_parsed){$B.parse_options()}
 $B.imported.__boot__=$B.module.$factory('__boot__');"""

@@ -6,6 +6,7 @@
 //             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude, separator,
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
+//   (request {node_modules, pass_test:{name, js}}: one post-pass on js, answer {ok:true, js})
 // Rule: everything that can go wrong makes {ok:false} with a message build.py can print as is.
 'use strict';
 const fs = require('fs');
@@ -334,6 +335,149 @@ function dropLineNumbers(js, label) {
   return {js: out, calls: edits.length};
 }
 
+// Boilerplate every generated function repeats (issue #12). Two rewrites, on each module and the
+// boot, after dropPositions/dropLineNumbers:
+//  1. a function's set-up after its body,
+//       [F.$is_method = true]  F.$function_infos = [...]  $B.set_func_attrs(F, frame, '<module>')
+//       F.ob_type = $B.function  F.__annotate__ = _b_.None
+//     becomes `$hsq_fn(F, [...], frame[, 1])`, a helper doing the same assignments in the same order
+//     (the module name passed to set_func_attrs is infos[0]; checked here);
+//  2. calls `$B.<name>(...)` of the run-time functions in SHARED_CALLS become calls of a local alias
+//     (`$0`, `$1`...) of the app's closure, read once from __BRYTHON__ after the runtime's set-up
+//     (a 2-3 character name instead of a property read). Safe because each of them is
+//     assigned exactly once in the runtime, as a function that does not use `this` (checked by
+//     checkSharedCalls, so a Brython upgrade that changes one fails the build).
+// The frame protocol itself (enter_frame, trace_return_and_leave, set_exc_and_leave: tracebacks,
+// `except`, bare `raise`, super() and generators read $B.frame_obj) runs exactly as before.
+const SHARED_CALLS = ['$call', '$bool', '$getattr', 'trace_return_and_leave', 'call_attr', 'fast_tuple',
+  'enter_frame', 'rich_op', 'set_exc_and_leave', 'args_parser', '$getitem', '$setattr1', 'rich_comp', '$is',
+  '$import_from', 'get_method_class', '$list', 'leave_frame', 'make_js_iterator', 'set_exc_and_trace',
+  '$is_member', 'getitem_slice'];
+// Alias names: `$` + the index in SHARED_CALLS. Reserved from terser's mangling: mangled, the aliases
+// took different short names in every module and shifted the modules' own local names, which
+// cost more brotli than the shorter text saved; fixed names keep the modules' text alike.
+const SHARED_ALIAS = Object.fromEntries(SHARED_CALLS.map((n, i) => [n, '$' + i]));
+const FN_HELPER = '$F';
+const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER]);
+const SHARED_PLACEHOLDER = '/*$hsq_shared*/';
+const FN_HELPER_JS = `function ${FN_HELPER}(f,infos,frame,method){if(method){f.$is_method=true}` +
+  'f.$function_infos=infos;$B.set_func_attrs(f,frame,infos[0]);f.ob_type=$B.function;' +
+  'f.__annotate__=$B.builtins.None}';
+
+function shareBoilerplate(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  walk(program, (n) => {
+    if (n.type === 'Identifier' && SHARED_NAMES.has(n.name)) {
+      fail(`${label}: generated code already names ${n.name}, a name of the build's shared helpers`);
+    }
+  });
+  const src = (n) => js.slice(n.start, n.end);
+  const isId = (n, name) => n && n.type === 'Identifier' && (name === undefined || n.name === name);
+  const assignTo = (st, prop) => st && st.type === 'ExpressionStatement' && st.expression.type === 'AssignmentExpression' &&
+    st.expression.operator === '=' && st.expression.left.type === 'MemberExpression' && !st.expression.left.computed &&
+    isId(st.expression.left.object) && st.expression.left.property.name === prop ? st.expression : null;
+  const bCall = (n, name) => n && n.type === 'CallExpression' && n.callee.type === 'MemberExpression' &&
+    isB(n.callee.object) && !n.callee.computed && (name === undefined || n.callee.property.name === name);
+  const edits = [];   // [start, end, replacement]
+  const folded = new Set();   // $function_infos assignments and set_func_attrs calls rewritten
+  let functions = 0;
+  const used = new Set();
+  walk(program, (n) => {
+    const body = n.type === 'Program' || n.type === 'BlockStatement' ? n.body : null;
+    if (!body) return;
+    body.forEach((st, i) => {
+      const infos = assignTo(st, '$function_infos');
+      if (!infos) return;
+      const f = infos.left.object.name;
+      const where = `${label}: the set-up of function ${f}`;
+      const method = assignTo(body[i - 1], '$is_method');
+      const isMethod = method && method.left.object.name === f && method.right.type === 'Literal' && method.right.value === true;
+      const attrs = body[i + 1] && body[i + 1].type === 'ExpressionStatement' && body[i + 1].expression;
+      const obType = assignTo(body[i + 2], 'ob_type'), annotate = assignTo(body[i + 3], '__annotate__');
+      const arr = infos.right;
+      if (arr.type !== 'ArrayExpression' || !arr.elements[0] || arr.elements[0].type !== 'Literal' ||
+          typeof arr.elements[0].value !== 'string') fail(`${where}: $function_infos is not [<module name>, ...]`);
+      if (!bCall(attrs, 'set_func_attrs') || attrs.arguments.length !== 3 || !isId(attrs.arguments[0], f) ||
+          !isId(attrs.arguments[1]) || attrs.arguments[2].type !== 'Literal' ||
+          attrs.arguments[2].value !== arr.elements[0].value) {
+        fail(`${where}: expected $B.set_func_attrs(${f}, <frame>, '${arr.elements[0].value}') after $function_infos`);
+      }
+      if (!obType || obType.left.object.name !== f || obType.right.type !== 'MemberExpression' ||
+          !isB(obType.right.object) || obType.right.computed || obType.right.property.name !== 'function' ||
+          !annotate || annotate.left.object.name !== f || annotate.right.type !== 'MemberExpression' ||
+          !isId(annotate.right.object, '_b_') || annotate.right.computed || annotate.right.property.name !== 'None') {
+        fail(`${where}: expected ${f}.ob_type = $B.function; ${f}.__annotate__ = _b_.None after set_func_attrs`);
+      }
+      const first = isMethod ? body[i - 1] : st;
+      edits.push([first.start, body[i + 3].end,
+                  `${FN_HELPER}(${f}, ${src(arr)}, ${src(attrs.arguments[1])}${isMethod ? ', 1' : ''})`]);
+      folded.add(infos); folded.add(attrs);
+      functions++;
+    });
+  });
+  walk(program, (n) => {
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && !n.left.computed &&
+        n.left.property.name === '$function_infos' && !folded.has(n)) {
+      fail(`${label}: $function_infos assigned in an unexpected place: ${src(n).slice(0, 120)}`);
+    }
+    if (bCall(n, 'set_func_attrs') && !folded.has(n)) {
+      fail(`${label}: $B.set_func_attrs in an unexpected place: ${src(n).slice(0, 120)}`);
+    }
+    if (bCall(n) && SHARED_CALLS.includes(n.callee.property.name)) {
+      const name = n.callee.property.name;
+      edits.push([n.callee.start, n.callee.end, SHARED_ALIAS[name]]);
+      used.add(name);
+    }
+  });
+  // callee edits lie inside the function set-up edits (an infos array holds no calls, but be safe)
+  edits.sort((a, b) => b[0] - a[0]);
+  for (let k = 1; k < edits.length; k++) {
+    if (edits[k][1] > edits[k - 1][0]) fail(`${label}: overlapping boilerplate rewrites at ${edits[k][0]}`);
+  }
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  const names = SHARED_CALLS.map(n => n.replace(/\$/g, '\\$')).join('|');
+  if (new RegExp(`\\$B\\.(${names})\\(|\\$function_infos|set_func_attrs`).test(out)) {
+    fail(`${label}: boilerplate left after shareBoilerplate`);
+  }
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: shareBoilerplate made invalid JS: ${err.message}`); }
+  return {js: out, functions, used};
+}
+
+// Every aliased run-time function: assigned exactly once, as `$B.<name> = function(...){...}` whose
+// own body does not read `this` (the alias is called without a receiver).
+function checkSharedCalls(runtime, names) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(runtime, {ecmaVersion: 'latest', sourceType: 'script'});
+  const defs = new Map(names.map(n => [n, []]));
+  walk(program, (n) => {
+    if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && !n.left.computed &&
+        defs.has(n.left.property.name) && n.left.object.type === 'Identifier' &&
+        (n.left.object.name === '$B' || n.left.object.name === '__BRYTHON__')) {
+      defs.get(n.left.property.name).push(n.right);
+    }
+  });
+  for (const [name, rights] of defs) {
+    if (rights.length !== 1) fail(`shared calls: $B.${name} is assigned ${rights.length} times in the runtime, expected 1`);
+    const fn = rights[0];
+    if (fn.type !== 'FunctionExpression') fail(`shared calls: $B.${name} is not assigned a function expression`);
+    let usesThis = false;
+    const visit = (node) => {
+      if (!node || typeof node.type !== 'string') return;
+      if (node.type === 'ThisExpression') { usesThis = true; return; }
+      if (node !== fn && (node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration')) return;
+      for (const k of Object.keys(node)) {
+        const v = node[k];
+        if (Array.isArray(v)) v.forEach(visit); else if (v && typeof v.type === 'string') visit(v);
+      }
+    };
+    visit(fn);
+    if (usesThis) fail(`shared calls: $B.${name} uses \`this\`: it cannot be called through an alias`);
+  }
+}
+
 // ---------------------------------------------------------------- link check
 function loadRuntime(runtimeJs) {
   const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
@@ -414,6 +558,13 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
+  if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
+    const passes = {dropPositions, dropLineNumbers, shareBoilerplate};
+    const {name, js} = req.pass_test;
+    if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
+    const res = passes[name](js, 'test');
+    return {ok: true, js: res.js};
+  }
   const t0 = Date.now(), timings = {};
   const lap = (k) => { timings[k] = Date.now() - t0; };
 
@@ -445,11 +596,14 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, functions: 0};
+  const sharedUsed = new Set();
   const lean = (js, label) => {
-    const p = dropPositions(js, label), l = dropLineNumbers(p.js, label);
+    const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), b = shareBoilerplate(l.js, label);
     leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
-    return l.js;
+    leanCounts.functions += b.functions;
+    for (const name of b.used) sharedUsed.add(name);
+    return b.js;
   };
   for (const mod of req.modules) {
     const js = lean(transpile($B, mod), mod.name);
@@ -462,8 +616,15 @@ async function main(req) {
   const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
+  // the shared helpers (shareBoilerplate): aliases declared in the app's closure, read in a first
+  // step, once the runtime's set-up has run
+  const shared = SHARED_CALLS.filter(n => sharedUsed.has(n));
+  checkSharedCalls(runtime, shared);
+  const sharedDecl = (shared.length ? 'var ' + shared.map(n => SHARED_ALIAS[n]).join(',') + '\n' : '') + FN_HELPER_JS + '\n';
+  steps.unshift('function(){' + shared.map(n => `${SHARED_ALIAS[n]}=$B.${n}`).join(';') + '}');
+  if (req.app_prelude.split(SHARED_PLACEHOLDER).length !== 2) fail(`app prelude: ${SHARED_PLACEHOLDER} must occur exactly once`);
   // explicit semicolons/commas: no ASI surprises between parts
-  let app = req.app_prelude + steps.join(',\n') + req.app_postlude;
+  let app = req.app_prelude.replace(SHARED_PLACEHOLDER, () => sharedDecl) + steps.join(',\n') + req.app_postlude;
   lap('transpile');
 
   const $R = loadRuntime(runtime);
@@ -478,7 +639,7 @@ async function main(req) {
     // The scope objects (`locals_<module>_<class>_<function>`, 2,300 uses of 160 long names) are
     // plain lexical variables here (Brython needs the names only for its eval-based loader, which
     // the bundle does not ship): terser mangles them like any local. None may be left.
-    app = await minifyCached(app, [], true, req.cache_dir, 'app');
+    app = await minifyCached(app, [...SHARED_NAMES], true, req.cache_dir, 'app');
     const left = [...new Set(app.match(/\blocals_[\w$]+/g) || [])];
     if (left.length) fail(`scope names left after minifying (used outside their function?): ${left.slice(0, 5).join(', ')}`);
     leanCounts.scope_names = scopes.size;

@@ -313,7 +313,38 @@ class TestBundle:
         app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
         app = app.split("var $hsq_app=", 1)[1]
         assert "set_lineno" not in app and info["lean"]["set_lineno"] >= 8
-        assert "while( ($B.$bool($B.rich_comp('__lt__'" in app
+        assert "while( ($1($12('__lt__'" in app          # $B.$bool, $B.rich_comp: shared aliases
+
+    def test_function_setup_and_runtime_calls_shared(self, fixture_build):
+        """shareBoilerplate: each function's set-up is one $F(...) call; frequent runtime calls
+        (the frame protocol among them) go through the app's aliases, not $B.<name>(...)."""
+        _, out = fixture_build
+        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        assert app.count(".set_func_attrs(") == 1 and ".$function_infos=[" not in app   # only in $F
+        assert '$F(' in app and 'function $F(' in app
+        for name in ("enter_frame", "trace_return_and_leave", "set_exc_and_leave", "$call", "args_parser"):
+            assert "." + name + "(" not in app, name
+        assert ".enter_frame;" in app and ".set_exc_and_leave;" in app   # the aliases, read once
+
+    @pytest.mark.parametrize("name, js, message", [
+        ("shareBoilerplate", "f.$function_infos = ['m', 'f']\n$B.set_func_attrs(f, frame, 'm')\n"
+                             "f.ob_type = $B.function\n", "expected f.ob_type"),
+        ("shareBoilerplate", "f.$function_infos = ['m', 'f']\n$B.set_func_attrs(f, frame, 'other')\n"
+                             "f.ob_type = $B.function\nf.__annotate__ = _b_.None\n", "expected \\$B.set_func_attrs"),
+        ("shareBoilerplate", "g($B.set_func_attrs(f, frame, 'm'))", "set_func_attrs in an unexpected place"),
+        ("shareBoilerplate", "var $0 = 1", "already names \\$0"),
+    ])
+    def test_post_passes_refuse_what_they_do_not_understand(self, name, js, message):
+        """Brython output of a new shape fails the build instead of being half rewritten."""
+        with pytest.raises(build.BuildError, match=message):
+            build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {"name": name, "js": js}})
+
+    def test_post_passes_rewrite_the_known_shapes(self):
+        js = ("f.$is_method = true\nf.$function_infos = ['m', 'f', 'C.f']\n$B.set_func_attrs(f, frame, 'm')\n"
+              "f.ob_type = $B.function\nf.__annotate__ = _b_.None\nreturn $B.trace_return_and_leave(frame, $B.$call(g))")
+        out = build.run_aot({"node_modules": str(build.NODE_MODULES),
+                             "pass_test": {"name": "shareBoilerplate", "js": "function w(){" + js + "}"}})["js"]
+        assert out == "function w(){$F(f, ['m', 'f', 'C.f'], frame, 1)\nreturn $3(frame, $0(g))}"
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
