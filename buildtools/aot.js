@@ -335,6 +335,70 @@ function dropLineNumbers(js, label) {
   return {js: out, calls: edits.length};
 }
 
+// Position indices (issue #12). With the position tables gone (dropPositions), the index (inum) that
+// generated code still passes to many run-time functions only reaches $B.set_inum, which stores it
+// in frame.inum; the runtime reads frame.inum only to look it up in frame.positions (never there
+// now) and as a traceback's tb_lasti. Each distinct index is a few bytes of entropy, so every
+// literal index becomes 0 (the argument stays: call_attr takes it before its `...args`), and the
+// statements that only store one (`iterator[$B.INUM] = n`, `$B.frame_obj.frame.inum = n`) go.
+// A listed call whose index is not a number literal, or any other `.inum =`, fails the build.
+const INUM_ARG = {rich_op: 3, call_attr: 2, $getitem: 2, getitem_slice: 2, $setitem: 3, $setattr1: 3,
+  $delitem: 2, $delattr: 2, assert: 2, $import_from: 5, import: 4, resolve_local: 1, resolve_in_scopes: 2,
+  resolve_global: 2, own_class_name: 1, $delete: 2,
+  unpacker: (args) => {   // (obj, nb_targets, has_starred[, starred position], inum)
+    const starred = args[2];
+    if (!starred || starred.type !== 'Literal' || typeof starred.value !== 'boolean') return -1;
+    return starred.value ? 4 : 3;
+  }};
+
+function dropPositionIndices(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const isNum = (n) => n && n.type === 'Literal' && typeof n.value === 'number';
+  const inList = new Set(['Program', 'BlockStatement', 'StaticBlock', 'SwitchCase']);
+  const edits = [];
+  const dropped = new Set();
+  let args = 0, statements = 0;
+  walk(program, (n, parent) => {
+    if (n.type === 'ExpressionStatement' && n.expression.type === 'AssignmentExpression' &&
+        n.expression.operator === '=' && isNum(n.expression.right) && n.expression.left.type === 'MemberExpression') {
+      const left = n.expression.left;
+      const inumSymbol = left.computed && left.property.type === 'MemberExpression' && isB(left.property.object) &&
+        !left.property.computed && left.property.property.name === 'INUM';
+      // $B.frame_obj.frame.inum = n
+      const frameInum = !left.computed && left.property.name === 'inum' && left.object.type === 'MemberExpression' &&
+        !left.object.computed && left.object.property.name === 'frame' && left.object.object.type === 'MemberExpression' &&
+        isB(left.object.object.object) && !left.object.object.computed && left.object.object.property.name === 'frame_obj';
+      if (inumSymbol || frameInum) {
+        edits.push([n.start, n.end, inList.has(parent.type) ? '' : ';']); dropped.add(n.expression); statements++;
+      }
+    } else if (n.type === 'AssignmentExpression' && !dropped.has(n) && n.left.type === 'MemberExpression' &&
+               ((!n.left.computed && n.left.property.name === 'inum') ||
+                (n.left.computed && n.left.property.type === 'MemberExpression' && !n.left.property.computed &&
+                 n.left.property.property.name === 'INUM'))) {
+      fail(`${label}: a position index stored in an unexpected way: ${js.slice(n.start, n.end).slice(0, 120)}`);
+    } else if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression' && isB(n.callee.object) &&
+               !n.callee.computed && Object.hasOwn(INUM_ARG, n.callee.property.name)) {
+      const rule = INUM_ARG[n.callee.property.name];
+      const ix = typeof rule === 'function' ? rule(n.arguments) : rule;
+      if (ix < 0) fail(`${label}: $B.${n.callee.property.name} call not understood: ${js.slice(n.start, n.end).slice(0, 120)}`);
+      const arg = n.arguments[ix];
+      if (arg === undefined) return;
+      if (!isNum(arg) || n.arguments.slice(0, ix + 1).some(a => a.type === 'SpreadElement')) {
+        fail(`${label}: $B.${n.callee.property.name} without a literal position index: ${js.slice(n.start, n.end).slice(0, 120)}`);
+      }
+      if (arg.value !== 0) { edits.push([arg.start, arg.end, '0']); args++; }
+    }
+  });
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  if (/\[\$B\.INUM\]|\bframe\.inum\s*=[^=]/.test(out)) fail(`${label}: position indices left after dropPositionIndices`);
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: dropPositionIndices made invalid JS: ${err.message}`); }
+  return {js: out, args, statements};
+}
+
 // Boilerplate every generated function repeats (issue #12). Two rewrites, on each module and the
 // boot, after dropPositions/dropLineNumbers:
 //  1. a function's set-up after its body,
@@ -559,7 +623,7 @@ async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
-    const passes = {dropPositions, dropLineNumbers, shareBoilerplate};
+    const passes = {dropPositions, dropLineNumbers, dropPositionIndices, shareBoilerplate};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -596,11 +660,13 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, functions: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, functions: 0};
   const sharedUsed = new Set();
   const lean = (js, label) => {
-    const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), b = shareBoilerplate(l.js, label);
+    const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
+      b = shareBoilerplate(x.js, label);
     leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
+    leanCounts.position_indices += x.args + x.statements;
     leanCounts.functions += b.functions;
     for (const name of b.used) sharedUsed.add(name);
     return b.js;

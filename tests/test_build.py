@@ -326,7 +326,29 @@ class TestBundle:
             assert "." + name + "(" not in app, name
         assert ".enter_frame;" in app and ".set_exc_and_leave;" in app   # the aliases, read once
 
+    def test_position_indices_dropped(self, tmp_path):
+        """dropPositionIndices: no per-site position index is stored or passed (all are 0)."""
+        files = dict(FIXTURE)
+        files["shim/values.py"] = (
+            "def join(text, parts):\n    out = ''\n    for ch in text:\n        out = out + ch + parts[0]\n"
+            "    parts.append(out)\n    a, b = parts[0], out\n    return a + b\n\n\n"
+            "class Value:\n    def __init__(self, x):\n        self.x = x\n        self.y = {}\n"
+            "        self.y['k'] = x[1:]\n")
+        write_package(tmp_path, files)
+        info = {}
+        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
+        app = app.split("var $hsq_app=", 1)[1]
+        assert "[$B.INUM]" not in app and "frame.inum" not in app
+        assert info["lean"]["position_indices"] >= 8
+        assert "$7('__add__', locals.a, locals.b, 0)" in app           # $B.rich_op, index 0
+        assert "$B.unpacker(v" in app and ", 2, false, 0)" in app
+        assert "$4(locals.parts, 'append', 0, locals.out)" in app     # $B.call_attr
+
     @pytest.mark.parametrize("name, js, message", [
+        ("dropPositionIndices", "$B.rich_op('__add__', a, b, n)", "without a literal position index"),
+        ("dropPositionIndices", "$B.unpacker(v, 2, flag, 5)", "call not understood"),
+        ("dropPositionIndices", "frame.inum = 3", "position index stored in an unexpected way"),
+        ("dropPositionIndices", "it[$B.INUM] = k", "position index stored in an unexpected way"),
         ("shareBoilerplate", "f.$function_infos = ['m', 'f']\n$B.set_func_attrs(f, frame, 'm')\n"
                              "f.ob_type = $B.function\n", "expected f.ob_type"),
         ("shareBoilerplate", "f.$function_infos = ['m', 'f']\n$B.set_func_attrs(f, frame, 'other')\n"
@@ -345,6 +367,10 @@ class TestBundle:
         out = build.run_aot({"node_modules": str(build.NODE_MODULES),
                              "pass_test": {"name": "shareBoilerplate", "js": "function w(){" + js + "}"}})["js"]
         assert out == "function w(){$F(f, ['m', 'f', 'C.f'], frame, 1)\nreturn $3(frame, $0(g))}"
+        out = build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {
+            "name": "dropPositionIndices", "js": "for(;;){it[$B.INUM] = 3}\n$B.frame_obj.frame.inum = 5\n"
+                                                 "$B.call_attr(o, 'x', 7, ...a)\n$B.unpacker(v, 2, true, 1, 9)"}})["js"]
+        assert out == "for(;;){}\n\n$B.call_attr(o, 'x', 0, ...a)\n$B.unpacker(v, 2, true, 1, 0)"
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
