@@ -399,6 +399,58 @@ function dropPositionIndices(js, label) {
   return {js: out, args, statements};
 }
 
+// Method class (issue #12). Brython starts every method with
+//   locals.ob_type = locals.__class__ = $B.get_method_class(f, <module ns>, "<class>", [<refs>])
+// on each call: the `__class__` cell that zero-argument super() reads (through
+// $B.get_class(frame[1])) and a `__class__` name in the body would find. Nothing else in the runtime
+// reads them (exec, which would, is not shipped). The statement goes from a method whose text
+// (nested functions included) names neither super, __class__, locals(), vars(), eval, exec nor
+// _getframe; elsewhere it stays. A get_method_class call of another shape fails the build.
+const NEEDS_METHOD_CLASS = /\bsuper\b|__class__|_b_\.(locals|vars|eval|exec)\b|_getframe/;
+
+function dropMethodClass(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const isGetMethodClass = (n) => n && n.type === 'CallExpression' && n.callee.type === 'MemberExpression' &&
+    isB(n.callee.object) && !n.callee.computed && n.callee.property.name === 'get_method_class';
+  const localsProp = (n, prop) => n && n.type === 'MemberExpression' && !n.computed &&
+    n.object.type === 'Identifier' && n.object.name === 'locals' && n.property.name === prop;
+  const edits = [], seen = new Set();
+  let dropped = 0, kept = 0;
+  const visit = (node, fn, parent) => {
+    if (!node || typeof node.type !== 'string') return;
+    const isFn = node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' ||
+      node.type === 'ArrowFunctionExpression';
+    const e = node.type === 'ExpressionStatement' && node.expression;
+    if (e && e.type === 'AssignmentExpression' && e.operator === '=' && localsProp(e.left, 'ob_type') &&
+        e.right.type === 'AssignmentExpression' && e.right.operator === '=' && localsProp(e.right.left, '__class__') &&
+        isGetMethodClass(e.right.right)) {
+      seen.add(e.right.right);
+      if (!fn) fail(`${label}: get_method_class outside a function`);
+      const text = js.slice(fn.start, node.start) + js.slice(node.end, fn.end);
+      if (NEEDS_METHOD_CLASS.test(text)) { kept++; }
+      else {
+        const inList = parent && ['Program', 'BlockStatement', 'StaticBlock', 'SwitchCase'].includes(parent.type);
+        edits.push([node.start, node.end, inList ? '' : ';']); dropped++;
+      }
+    } else if (isGetMethodClass(node) && !seen.has(node)) {
+      fail(`${label}: $B.get_method_class in an unexpected place: ${js.slice(node.start, node.end).slice(0, 120)}`);
+    }
+    for (const k of Object.keys(node)) {
+      const v = node[k];
+      if (Array.isArray(v)) { for (const c of v) visit(c, isFn ? node : fn, node); }
+      else if (v && typeof v.type === 'string') visit(v, isFn ? node : fn, node);
+    }
+  };
+  visit(program, null, null);
+  edits.sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: dropMethodClass made invalid JS: ${err.message}`); }
+  return {js: out, dropped, kept};
+}
+
 // Boilerplate every generated function repeats (issue #12). Two rewrites, on each module and the
 // boot, after dropPositions/dropLineNumbers:
 //  1. a function's set-up after its body,
@@ -623,7 +675,7 @@ async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
-    const passes = {dropPositions, dropLineNumbers, dropPositionIndices, shareBoilerplate};
+    const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, shareBoilerplate};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -660,11 +712,12 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, functions: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0};
   const sharedUsed = new Set();
   const lean = (js, label) => {
     const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
-      b = shareBoilerplate(x.js, label);
+      m = dropMethodClass(x.js, label), b = shareBoilerplate(m.js, label);
+    leanCounts.method_class_dropped += m.dropped; leanCounts.method_class_kept += m.kept;
     leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
     leanCounts.position_indices += x.args + x.statements;
     leanCounts.functions += b.functions;

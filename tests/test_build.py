@@ -344,6 +344,21 @@ class TestBundle:
         assert "$B.unpacker(v" in app and ", 2, false, 0)" in app
         assert "$4(locals.parts, 'append', 0, locals.out)" in app     # $B.call_attr
 
+    def test_method_class_only_where_super_needs_it(self, tmp_path):
+        """dropMethodClass: `locals.__class__ = $B.get_method_class(...)` stays only in a method
+        that can use it (zero-argument super(), __class__)."""
+        files = dict(FIXTURE)
+        files["shim/values.py"] = (
+            "class Base:\n    def __init__(self, x):\n        self.x = x\n\n    def get(self):\n"
+            "        return self.x\n\n\nclass Value(Base):\n    def __init__(self, x):\n"
+            "        super().__init__(x)\n\n    def kind(self):\n        return __class__\n")
+        write_package(tmp_path, files)
+        info = {}
+        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
+        app = app.split("var $hsq_app=", 1)[1]
+        assert info["lean"]["method_class_dropped"] == 2 and info["lean"]["method_class_kept"] == 2
+        assert app.count("locals.__class__ = $15(") == 2       # $B.get_method_class, through its alias
+
     @pytest.mark.parametrize("name, js, message", [
         ("dropPositionIndices", "$B.rich_op('__add__', a, b, n)", "without a literal position index"),
         ("dropPositionIndices", "$B.unpacker(v, 2, flag, 5)", "call not understood"),
@@ -355,6 +370,7 @@ class TestBundle:
                              "f.ob_type = $B.function\nf.__annotate__ = _b_.None\n", "expected \\$B.set_func_attrs"),
         ("shareBoilerplate", "g($B.set_func_attrs(f, frame, 'm'))", "set_func_attrs in an unexpected place"),
         ("shareBoilerplate", "var $0 = 1", "already names \\$0"),
+        ("dropMethodClass", "function m(){g($B.get_method_class(f, ns, 'C', ['C']))}", "get_method_class in an unexpected"),
     ])
     def test_post_passes_refuse_what_they_do_not_understand(self, name, js, message):
         """Brython output of a new shape fails the build instead of being half rewritten."""
