@@ -452,11 +452,11 @@ function dropMethodClass(js, label) {
 }
 
 // Boilerplate every generated function repeats (issue #12). Two rewrites, on each module and the
-// boot, after dropPositions/dropLineNumbers:
+// boot, after the other post-passes:
 //  1. a function's set-up after its body,
 //       [F.$is_method = true]  F.$function_infos = [...]  $B.set_func_attrs(F, frame, '<module>')
 //       F.ob_type = $B.function  F.__annotate__ = _b_.None
-//     becomes `$hsq_fn(F, [...], frame[, 1])`, a helper doing the same assignments in the same order
+//     becomes `$F(F, [...], frame[, 1])`, a helper doing the same assignments in the same order
 //     (the module name passed to set_func_attrs is infos[0]; checked here);
 //  2. calls `$B.<name>(...)` of the run-time functions in SHARED_CALLS become calls of a local alias
 //     (`$0`, `$1`...) of the app's closure, read once from __BRYTHON__ after the runtime's set-up
