@@ -11,6 +11,7 @@ from browser import document, window
 
 from shim.adapter.values import MAX_VALUES, NULL, UNDEFINED, to_py
 from shim.core.config import ATTRIBUTES, SWITCHES, is_tracking_src
+from shim.core.cookies import DEBUG_COOKIE
 from shim.core.page import ClientInfo, PageEnv
 
 _native_encode = window.encodeURIComponent
@@ -153,4 +154,4 @@ def page_user_token():
 
 
 def debug_cookie_set():
-    return ("; " + read_cookies()).find("; hs_dbg=1") >= 0
+    return ("; " + read_cookies()).find("; " + DEBUG_COOKIE + "=1") >= 0

@@ -15,6 +15,7 @@ SESSION_MS = 30 * MINUTE_MS            # __hssc
 DELETED_MS = 1000                      # 1970-01-01 00:00:01 GMT
 MAX_COOKIE_VALUE = 200                 # longer values of ours are tampered with
 DO_NOT_TRACK_COOKIE = "__hs_do_not_track"   # value "yes": the visitor opted out
+DEBUG_COOKIE = "hs_dbg"                 # value "1": debug mode, also on the next loads
 
 DAYS = ("Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed")   # 1970-01-01 was a Thursday
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -26,7 +26,7 @@ from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_VALUE, PAGE
                               has_long_text)
 from shim.core.codec import encode_component
 from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
-from shim.core.cookies import parse_cookies
+from shim.core.cookies import DEBUG_COOKIE, parse_cookies
 from shim.core.effects import BindClick, CallPageFunction, Log, Skip
 from shim.core.consent import NO_BANNER, REVOKED_COOKIES
 from shim.core.events import (PAGE_VIEW, click_entry, custom_event_pairs, legacy_event_pairs,
@@ -92,7 +92,7 @@ class Tracker:
         if problem is not None:
             self.skip("__hsUserToken", problem, effects)
         if self.debug:
-            effects.append(self.jar.cookie("hs_dbg", "1", None))
+            effects.append(self.jar.cookie(DEBUG_COOKIE, "1", None))
         # The visitor cookies are written once consent allows (consent_changed).
         effects.extend(self.privacy.start(privacy_entries, env, cookies))
 
@@ -210,7 +210,7 @@ class Tracker:
         self.debug = args[0]
         # Once the cookie domain is known (after set-up, which writes it when debug was on).
         if self.debug and not was and self.jar.visitor is not None:
-            effects.append(self.jar.cookie("hs_dbg", "1", None))
+            effects.append(self.jar.cookie(DEBUG_COOKIE, "1", None))
 
     def enable_automatic_linker(self, args, env, effects):
         self.automatic_linker = args[0] is not False
