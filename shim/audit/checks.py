@@ -6,7 +6,7 @@ Rule 1: every problem has a stable code (a row of CODES: scripts and CI may matc
 Rule 2: precise over exhaustive: a rule fires only on a fact HubSpot would also get
         wrong; a clean page reports nothing. The shim's reasons (hsqShim.ignored) are
         classified by the wording of shim.core (commands.py, tracker.py, privacy.py,
-        shim/adapter/); a reason no rule knows is still reported, as `ignored-entry`.
+        linker.py, shim/adapter/); a reason no rule knows is still reported, as `ignored-entry`.
 Rule 3: pure functions of the facts: no browser, no I/O.
 """
 
@@ -14,6 +14,7 @@ import difflib
 import re
 
 from shim.core.commands import INTERNAL, PRIVACY_SIGNATURES, SIGNATURES
+from shim.core.linker import NOT_ADOPTED
 
 try:                                        # the layout after the testing package split
     from shim.testing import LOADER_URL, Beacon
@@ -39,6 +40,7 @@ CODES = {
     "beacon-too-long": "a beacon too long to send",
     "callback-error": "the page's listener or function entry threw",
     "shim-error": "the tracking code failed on a command",
+    "cross-domain-link-refused": "a cross-domain link whose visitor was not carried over",
     "ignored-entry": "an entry the tracking code did not run",
     "page-error": "an uncaught error in the page's tracking code",
     "cookies-before-consent": "visitor cookies set before the visitor consented",
@@ -193,6 +195,13 @@ def _ignored(item):
                         "An event (`%s`) was pushed without %s, so HubSpot drops it and the "
                         "event never shows in your reports. Give it %s." % (name, what, what),
                         **evidence)]
+    if reason.startswith(NOT_ADOPTED):
+        return [problem("cross-domain-link-refused",
+                        "This page was reached through a cross-domain link (__hstc/__hssc in "
+                        "its URL) whose visitor was not carried over (%s), so the visitor "
+                        "counts as a new one here. Link from a page whose cookie domain is "
+                        "configured on both sites (addCookieDomain), with enableAutomaticLinker."
+                        % reason[len(NOT_ADOPTED):], **evidence)]
     if reason.startswith("not sent: no portal id"):
         return [problem("no-portal-id",
                         "The tracking code has no HubSpot portal id, so nothing it sends "

@@ -54,6 +54,16 @@ def test_the_privacy_queue_is_classified_too():
     assert problem["code"] == "bad-argument" and "`setHubSpotConsent`" in problem["message"]
 
 
+def test_a_refused_cross_domain_link_is_named_with_the_core_reason():
+    tracker = make_tracker(cookie_domains=["example.com"])
+    url = "https://www.example.com/pricing?__hstc=tampered&__hssc=x&__hsfp=1"
+    effects = tracker.load([], make_env(url=url), "", [])
+    [item] = [{"entry": e.entry, "reason": e.reason} for e in effects if type(e) is Skip]
+    [problem] = _ignored(item)
+    assert problem["code"] == "cross-domain-link-refused"
+    assert "counts as a new one" in problem["message"] and "__hstc is malformed" in problem["message"]
+
+
 def test_no_portal_id():
     assert codes([], portal_id=None) == ["no-portal-id"]
 
