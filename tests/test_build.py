@@ -38,6 +38,22 @@ def write_package(root, files):
     return root
 
 
+def app_part(bundle_text):
+    """The generated module code of a bundle: what follows the runtime."""
+    return bundle_text.split("var $hsq_app=", 1)[1]
+
+
+def build_with_values(root, values_source):
+    """The fixture package with `shim/values.py` replaced, built unminified:
+    (the app part, the build's info)."""
+    files = dict(FIXTURE)
+    files["shim/values.py"] = values_source
+    write_package(root, files)
+    info = {}
+    bundle = build.build_bytes(FIXTURE_MODULES, root, minify=False, info=info).decode("ascii")
+    return app_part(bundle), info
+
+
 @pytest.fixture(scope="module")
 def brython_js():
     return runtime.read_brython_js()
@@ -290,28 +306,23 @@ class TestBundle:
     def test_position_data_dropped(self, fixture_build):
         """PEP 657 positions (column markers for tracebacks) are not shipped: see dropPositions."""
         _, out = fixture_build
-        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        app = app_part(out.read_text(encoding="ascii"))
         assert ".positions=[" not in app
         assert "call_with_position" not in app and "getattr_pep657" not in app
 
     def test_line_numbers_and_scope_names_dropped(self, fixture_build):
         """No per-statement $B.set_lineno (dropLineNumbers); scope objects mangled like any local."""
         _, out = fixture_build
-        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        app = app_part(out.read_text(encoding="ascii"))
         assert "set_lineno" not in app and "locals_" not in app
         assert "enter_frame" in app and '"install"' in app     # tracebacks keep function names
 
     def test_line_numbers_dropped_in_conditions(self, tmp_path):
         """`if`/`while` conditions start with `set_lineno(...) &&`: the prefix goes, the test stays."""
-        files = dict(FIXTURE)
-        files["shim/values.py"] = (
+        app, info = build_with_values(tmp_path, (
             "def count(n):\n    i = 0\n    while i < n and (i != 7 or n > 9):\n        i += 1\n"
             "        if i == 3:\n            continue\n        elif (i > 5) and (n > 0):\n            pass\n"
-            "    return i\n\n\nclass Value:\n    def __init__(self, x):\n        self.x = x\n")
-        write_package(tmp_path, files)
-        info = {}
-        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
-        app = app.split("var $hsq_app=", 1)[1]
+            "    return i\n\n\nclass Value:\n    def __init__(self, x):\n        self.x = x\n"))
         assert "set_lineno" not in app and info["lean"]["set_lineno"] >= 8
         assert "while( ($1($12('__lt__'" in app          # $B.$bool, $B.rich_comp: shared aliases
 
@@ -319,7 +330,7 @@ class TestBundle:
         """shareBoilerplate: each function's set-up is one $F(...) call; frequent runtime calls
         (the frame protocol among them) go through the app's aliases, not $B.<name>(...)."""
         _, out = fixture_build
-        app = out.read_text(encoding="ascii").split("var $hsq_app=", 1)[1]
+        app = app_part(out.read_text(encoding="ascii"))
         assert app.count(".set_func_attrs(") == 1 and ".$function_infos=[" not in app   # only in $F
         assert '$F(' in app and 'function $F(' in app
         for name in ("enter_frame", "trace_return_and_leave", "set_exc_and_leave", "$call", "args_parser"):
@@ -328,16 +339,11 @@ class TestBundle:
 
     def test_position_indices_dropped(self, tmp_path):
         """dropPositionIndices: no per-site position index is stored or passed (all are 0)."""
-        files = dict(FIXTURE)
-        files["shim/values.py"] = (
+        app, info = build_with_values(tmp_path, (
             "def join(text, parts):\n    out = ''\n    for ch in text:\n        out = out + ch + parts[0]\n"
             "    parts.append(out)\n    a, b = parts[0], out\n    return a + b\n\n\n"
             "class Value:\n    def __init__(self, x):\n        self.x = x\n        self.y = {}\n"
-            "        self.y['k'] = x[1:]\n")
-        write_package(tmp_path, files)
-        info = {}
-        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
-        app = app.split("var $hsq_app=", 1)[1]
+            "        self.y['k'] = x[1:]\n"))
         assert "[$B.INUM]" not in app and "frame.inum" not in app
         assert info["lean"]["position_indices"] >= 8
         assert "$7('__add__', locals.a, locals.b, 0)" in app           # $B.rich_op, index 0
@@ -347,15 +353,10 @@ class TestBundle:
     def test_method_class_only_where_super_needs_it(self, tmp_path):
         """dropMethodClass: `locals.__class__ = $B.get_method_class(...)` stays only in a method
         that can use it (zero-argument super(), __class__)."""
-        files = dict(FIXTURE)
-        files["shim/values.py"] = (
+        app, info = build_with_values(tmp_path, (
             "class Base:\n    def __init__(self, x):\n        self.x = x\n\n    def get(self):\n"
             "        return self.x\n\n\nclass Value(Base):\n    def __init__(self, x):\n"
-            "        super().__init__(x)\n\n    def kind(self):\n        return __class__\n")
-        write_package(tmp_path, files)
-        info = {}
-        app = build.build_bytes(FIXTURE_MODULES, tmp_path, minify=False, info=info).decode("ascii")
-        app = app.split("var $hsq_app=", 1)[1]
+            "        super().__init__(x)\n\n    def kind(self):\n        return __class__\n"))
         assert info["lean"]["method_class_dropped"] == 2 and info["lean"]["method_class_kept"] == 2
         assert app.count("locals.__class__ = $15(") == 2       # $B.get_method_class, through its alias
 
