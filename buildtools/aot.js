@@ -451,6 +451,62 @@ function dropMethodClass(js, label) {
   return {js: out, dropped, kept};
 }
 
+// Two generic lookups the compiler emits where a direct one gives the same value (issues #12, #18:
+// both sit on the push path):
+//  1. `type(x)` with one positional argument, `$B.$call(_b_.type, x)`, runs type()'s argument
+//     parser to return $B.get_class(x) (type.$factory): it becomes `$B.get_class(x)`. Only where
+//     `type` is the builtin (the compiler writes `_b_.type` only then) and the argument is a plain
+//     expression (no spread, no keyword object).
+//  2. A module-level name used in a function defined above the name's assignment (METHODS in
+//     Tracker.run) is looked up at every use by $B.resolve_in_scopes over [the function's
+//     locals, the module's, builtins]. The function's locals never hold it (a name the function
+//     binds compiles to a local read), so when the module has it, that is the value:
+//     `(Object.hasOwn(M,'N')?M.N:$B.resolve_in_scopes(...))`, the generic call kept for the rest
+//     (a builtin, or the NameError of a name not yet assigned).
+function fastLookups(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const src = (n) => js.slice(n.start, n.end);
+  const bCall = (n, name) => n.type === 'CallExpression' && n.callee.type === 'MemberExpression' &&
+    isB(n.callee.object) && !n.callee.computed && n.callee.property.name === name;
+  const isScope = (n) => n && n.type === 'Identifier' && n.name.startsWith('locals_');
+  const edits = [];
+  let types = 0, names = 0;
+  walk(program, (n) => {
+    if (bCall(n, '$call') && n.arguments.length === 2) {
+      const [f, x] = n.arguments;
+      if (f.type === 'MemberExpression' && !f.computed && f.object.type === 'Identifier' && f.object.name === '_b_' &&
+          f.property.name === 'type' && x.type !== 'SpreadElement' && x.type !== 'ObjectExpression') {
+        edits.push([n.start, x.start, '$B.get_class(']);   // `x)` stays: nested calls rewrite too
+        types++;
+      }
+    } else if (bCall(n, 'resolve_in_scopes')) {
+      const [name, spaces] = n.arguments;
+      if (!name || name.type !== 'Literal' || typeof name.value !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name.value) ||
+          !spaces || spaces.type !== 'ArrayExpression') {
+        fail(`${label}: $B.resolve_in_scopes of an unexpected shape: ${src(n).slice(0, 120)}`);
+      }
+      const els = spaces.elements;
+      if (els.length === 3 && isScope(els[0]) && isScope(els[1]) && els[0].name !== els[1].name &&
+          els[2].type === 'Identifier' && els[2].name === '_b_') {
+        const m = els[1].name, k = name.value;
+        edits.push([n.start, n.start, `(Object.hasOwn(${m},'${k}')?${m}.${k}:`], [n.end, n.end, ')']);
+        names++;
+      }
+    }
+  });
+  // prefixes and insertions only, so nested lookups (type(type(x))) need no special case
+  edits.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+  for (let k = 1; k < edits.length; k++) {
+    if (edits[k][1] > edits[k - 1][0]) fail(`${label}: overlapping lookup rewrites at ${edits[k][0]}`);
+  }
+  let out = js;
+  for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: fastLookups made invalid JS: ${err.message}`); }
+  return {js: out, types, names};
+}
+
 // Boilerplate every generated function repeats (issue #12). Two rewrites, on each module and the
 // boot, after the other post-passes:
 //  1. a function's set-up after its body,
@@ -468,7 +524,7 @@ function dropMethodClass(js, label) {
 const SHARED_CALLS = ['$call', '$bool', '$getattr', 'trace_return_and_leave', 'call_attr', 'fast_tuple',
   'enter_frame', 'rich_op', 'set_exc_and_leave', 'args_parser', '$getitem', '$setattr1', 'rich_comp', '$is',
   '$import_from', 'get_method_class', '$list', 'leave_frame', 'make_js_iterator', 'set_exc_and_trace',
-  '$is_member', 'getitem_slice'];
+  '$is_member', 'getitem_slice', 'get_class'];
 // Alias names: `$` + the index in SHARED_CALLS. Reserved from terser's mangling: mangled, the aliases
 // took different short names in every module and shifted the modules' own local names, which
 // cost more brotli than the shorter text saved; fixed names keep the modules' text alike.
@@ -675,7 +731,7 @@ async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
-    const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, shareBoilerplate};
+    const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, fastLookups, shareBoilerplate};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -712,11 +768,12 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0};
   const sharedUsed = new Set();
   const lean = (js, label) => {
     const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
-      m = dropMethodClass(x.js, label), b = shareBoilerplate(m.js, label);
+      m = dropMethodClass(x.js, label), f = fastLookups(m.js, label), b = shareBoilerplate(f.js, label);
+    leanCounts.type_calls += f.types; leanCounts.forward_names += f.names;
     leanCounts.method_class_dropped += m.dropped; leanCounts.method_class_kept += m.kept;
     leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
     leanCounts.position_indices += x.args + x.statements;

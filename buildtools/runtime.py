@@ -150,6 +150,67 @@ TEXT_PATCHES = [
                for j in range(FINALIZE_CHUNKS)), 1),
 ]
 
+# Fast paths on the shim's hot path (issues #12, #18: a push, a queued entry). Each one returns
+# exactly what the generic path below it would, for the cases it takes, and leaves every other
+# case to that path: a CPU profile of a push showed most of its time in Brython's generic
+# protocol (an attribute read searched the class MRO twice, `x in dict`, `len(x)` and `t[i]` on a
+# tuple went through wrapper descriptors and argument parsing, dict iteration raised
+# StopIteration per item). tests/test_build.py::TestFastPaths checks each target is patched.
+FAST_PATCHES = [
+    # An instance attribute with no class attribute of that name (object.__getattribute__ would
+    # search the MRO again, then the instance dict), and a __slots__ member that is set.
+    ("fast path: instance attribute reads",
+     "var res=$B.object_getattribute(obj,klass,attr)}else{",
+     "if(klass.$getattribute===_b_.object.tp_getattro){if(in_klass_dict===$B.NULL){"
+     "if(in_own_dict!==$B.NULL){return in_own_dict}}"
+     "else if(in_klass_dict.ob_type===$B.member_descriptor&&Object.hasOwn(obj,in_klass_dict.d_member.attr)){"
+     "return obj[in_klass_dict.d_member.attr]}}\n"
+     "var res=$B.object_getattribute(obj,klass,attr)}else{", 1),
+    # `x is y` on one object (the generic path ends in a===b after float and bytes checks).
+    ("fast path: `is` on the same object",
+     "$B.$is=function(a,b){\n",
+     "$B.$is=function(a,b){\nif(a===b&&typeof a=='object'&&a!==null){return true}\n", 1),
+    # `key in d` for an exact dict: dict.__contains__ is dict.$contains after argument parsing.
+    ("fast path: `in` on a dict",
+     "$B.$is_member=function(item,_set){",
+     "$B.$is_member=function(item,_set){"
+     "if(_set!=null&&$B.get_class(_set)===_b_.dict){return _b_.dict.$contains(_set,item)}\n", 1),
+    # Iterating a dict or its keys() like a list: the same dict.$iter_items generator (same order,
+    # same 'changed size during iteration' error), without a generator and a StopIteration per
+    # key. Subclasses without their own __iter__ inherit it (make_fast_iter), as for list.
+    ("fast path: dict iteration",
+     "$B.dict_keys.tp_iter=function(self){return{\nob_type:$B.dict_keyiterator,"
+     "it:dict.$iter_items(self.dict_obj),dict_obj:self.dict_obj}}\n",
+     "$B.dict_keys.tp_iter=function(self){return{\nob_type:$B.dict_keyiterator,"
+     "it:dict.$iter_items(self.dict_obj),dict_obj:self.dict_obj}}\n"
+     "function hsq_key_iter(d,set_lineno,frame,lineno){var it=dict.$iter_items(d)\n"
+     "return{[Symbol.iterator](){return this},next(){set_lineno(frame,lineno)\nvar r=it.next()\n"
+     "return r.done?{done:true,value:null}:{done:false,value:r.value.key}}}}\n"
+     "_b_.dict[$B.FAST_ITER]=hsq_key_iter\n"
+     "$B.dict_keys[$B.FAST_ITER]=function(v,s,f,l){return hsq_key_iter(v.dict_obj,s,f,l)}\n", 1),
+    # len() of a list, tuple or str: what their __len__ (mp_length) returns.
+    ("fast path: len() of list, tuple, str",
+     "var len=_b_.len=function(obj){check_nb_args_no_kw('len',1,arguments)\n",
+     "var len=_b_.len=function(obj){check_nb_args_no_kw('len',1,arguments)\n"
+     "if(Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple)){return obj.length}\n"
+     "if(typeof obj=='string'){return _b_.str.mp_length(obj)}\n", 1),
+    ("fast path: truth of a list or tuple",
+     "$B.$bool=function(obj,bool_class){\n",
+     "$B.$bool=function(obj,bool_class){\n"
+     "if(Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple)){return obj.length>0}\n", 1),
+    # t[i] on a tuple as on a list (the generic path goes through tuple.__getitem__'s wrapper);
+    # out of range falls through to the generic path and its IndexError.
+    ("fast path: list and tuple items",
+     "$B.$getitem1=function(obj,item){",
+     "$B.$getitem1=function(obj,item){"
+     "if(typeof item=='number'&&Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple)){"
+     "var i=item>=0?item:obj.length+item\nif(i>=0&&i<obj.length){return obj[i]}}\n", 1),
+    # A method call: the same function and `this`, without making a bound function per call.
+    ("fast path: method calls without a bound function",
+     "return in_klass_dict.bind(null,obj)(...args)}",
+     "return in_klass_dict.call(null,obj,...args)}", 1),
+]
+
 # Segments (source files of brython.js) identified by a signature in their first bytes.
 # (name, signature, action): "drop", "extract" = keep only the $B functions listed in EXTRACT,
 # or "remove" = the types of REMOVED_TYPES (below) without their methods.
@@ -342,7 +403,7 @@ def trim(text):
     """Full brython.js text -> (runtime text with placeholders, extractions for buildtools/aot.js)."""
     if not text.startswith("// brython.js brython.info\n"):
         raise PatchError("input does not look like brython.js")
-    for patch in TEXT_PATCHES:
+    for patch in TEXT_PATCHES + FAST_PATCHES:
         text = apply_patch(text, *patch)
     text = cut_compiler_chain(text)
     text = trim_type_table(text)

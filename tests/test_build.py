@@ -160,9 +160,9 @@ class TestRuntimePatches:
         with pytest.raises(runtime.PatchError, match="marker"):
             runtime.trim(brython_js.replace(marker, "// moved"))
 
-    @pytest.mark.parametrize("index", range(len(runtime.TEXT_PATCHES)))
+    @pytest.mark.parametrize("index", range(len(runtime.TEXT_PATCHES + runtime.FAST_PATCHES)))
     def test_missing_patch_target_fails(self, brython_js, index):
-        name, old, _, _ = runtime.TEXT_PATCHES[index]
+        name, old, _, _ = (runtime.TEXT_PATCHES + runtime.FAST_PATCHES)[index]
         with pytest.raises(runtime.PatchError, match="found 0 times"):
             runtime.trim(brython_js.replace(old, "/*changed upstream*/"))
 
@@ -360,7 +360,19 @@ class TestBundle:
         assert info["lean"]["method_class_dropped"] == 2 and info["lean"]["method_class_kept"] == 2
         assert app.count("locals.__class__ = $15(") == 2       # $B.get_method_class, through its alias
 
+    def test_type_calls_and_late_module_names_looked_up_directly(self, tmp_path):
+        """fastLookups: one-argument type() is $B.get_class (through its alias); a module name
+        assigned below the function that reads it is read off the module when it is there."""
+        app, info = build_with_values(tmp_path, (
+            "def kind(x):\n    return type(x) is str or type(type(x)) is type\n\n\n"
+            "def later():\n    return LATER + len('x')\n\n\nLATER = 1\n\n\n"
+            "class Value:\n    def __init__(self, x):\n        self.x = x\n"))
+        assert info["lean"]["type_calls"] == 3 and info["lean"]["forward_names"] == 1
+        assert "_b_.type," not in app and "$22($22(locals.x))" in app
+        assert "(Object.hasOwn(locals_shim_values,'LATER')?locals_shim_values.LATER:" in app
+
     @pytest.mark.parametrize("name, js, message", [
+        ("fastLookups", "$B.resolve_in_scopes(n, [a, b, _b_], 0)", "resolve_in_scopes of an unexpected shape"),
         ("dropPositionIndices", "$B.rich_op('__add__', a, b, n)", "without a literal position index"),
         ("dropPositionIndices", "$B.unpacker(v, 2, flag, 5)", "call not understood"),
         ("dropPositionIndices", "frame.inum = 3", "position index stored in an unexpected way"),
@@ -388,6 +400,15 @@ class TestBundle:
             "name": "dropPositionIndices", "js": "for(;;){it[$B.INUM] = 3}\n$B.frame_obj.frame.inum = 5\n"
                                                  "$B.call_attr(o, 'x', 7, ...a)\n$B.unpacker(v, 2, true, 1, 9)"}})["js"]
         assert out == "for(;;){}\n\n$B.call_attr(o, 'x', 0, ...a)\n$B.unpacker(v, 2, true, 1, 0)"
+        out = build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {
+            "name": "fastLookups", "js": "$B.$call(_b_.type, $B.$call(_b_.type, x))\n$B.$call(_b_.type, ...a)\n"
+                                         "$B.$call(_b_.type, x, {$kw: [k]})\n$B.$call(_b_.type, {$kw: [k]})\n"
+                                         "$B.resolve_in_scopes('N', [locals_f, locals_m, _b_], 0)\n"
+                                         "$B.resolve_in_scopes('N', [locals_c, locals_f, locals_m, _b_], 0)"}})["js"]
+        assert out == ("$B.get_class($B.get_class(x))\n$B.$call(_b_.type, ...a)\n"
+                       "$B.$call(_b_.type, x, {$kw: [k]})\n$B.$call(_b_.type, {$kw: [k]})\n"
+                       "(Object.hasOwn(locals_m,'N')?locals_m.N:$B.resolve_in_scopes('N', [locals_f, locals_m, _b_], 0))\n"
+                       "$B.resolve_in_scopes('N', [locals_c, locals_f, locals_m, _b_], 0)")
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
