@@ -125,14 +125,27 @@ class Starter:
             over = Deadline(_now() + SLICE_MS).over
             queue = self.queue
             load = self.load
+            preload = self.preload
             while True:
-                if self.taken < queue.length:
-                    entry = read_entry(queue[self.taken])
-                    if self.taken < self.preload:
-                        load.add(entry)
-                    else:
-                        load.add_late(entry)
-                    self.taken += 1
+                taken = self.taken
+                if taken < queue.length:
+                    # What the page queued so far, in order, in one loop of locals
+                    # (per-entry cost at load, #18); the deadline still ends it. The
+                    # length is read each time: an entry's getter may change the Array.
+                    spent = False
+                    while taken < queue.length and not spent:
+                        entry = read_entry(queue[taken])
+                        if taken < preload:
+                            load.add(entry)
+                        else:
+                            load.add_late(entry)
+                        taken += 1
+                        spent = over()
+                    self.taken = taken
+                    if spent:
+                        self.hop.later()
+                        return
+                    continue
                 elif not load.idle():
                     self.env = page_env(self.canonical)
                     self.runner.run(load.step(self.env, over))

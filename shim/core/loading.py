@@ -16,7 +16,7 @@ Rule 4: the automatic page view ends its slice, so its beacon goes out before th
         pass starts.
 """
 
-from shim.core.commands import CONFIG, PRIORITY, Command, parse
+from shim.core.commands import CONFIG, OPTIONAL, PASSES, PRIORITY, SIGNATURES, Command, parse
 from shim.core.queue import pass_of
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
@@ -48,8 +48,10 @@ class Load:
 
     def add(self, entry):
         """An entry the page queued before load: parsed and sorted into its pass."""
-        item = parse(entry)
-        step = pass_of(item)
+        # Every argument given: Brython parses the arguments of a call that leaves a
+        # default unfilled with its generic parser (this runs once per queued entry).
+        item = parse(entry, SIGNATURES, OPTIONAL)
+        step = pass_of(item, PASSES)
         if step == CONFIG:
             self.config.append(item)
         elif step == PRIORITY:
@@ -59,7 +61,7 @@ class Load:
 
     def add_late(self, entry):
         """An entry the page pushed while the load was running: behind everything."""
-        self.rest.append(parse(entry))
+        self.rest.append(parse(entry, SIGNATURES, OPTIONAL))
         if self.stage == IDLE:
             self.stage = REST_PASS
             self.index = 0
@@ -72,25 +74,35 @@ class Load:
         while True:
             stage = self.stage
             if stage == CONFIG_PASS or stage == PRIORITY_PASS or stage == REST_PASS:
+                # The pass's entries in one loop: its list and position are locals until
+                # the budget is spent or the pass runs out (per-entry cost at load, #18).
                 items = self._items(stage)
                 index = self.index
-                item = items[index]
-                items[index] = None         # run once; let it go
-                self.index = index + 1
-                tracker.run(item, env, effects)
+                n = len(items)
+                spent = False
+                while index < n and not spent:
+                    item = items[index]
+                    items[index] = None     # run once; let it go
+                    index += 1
+                    tracker.run(item, env, effects)
+                    spent = over()
+                self.index = index
+                self._settle()
+                if self.stage == IDLE or spent:
+                    return effects
             elif stage == SET_UP:
                 tracker.load_set_up(self.cookie_header_text, self.privacy_entries, env, effects)
                 self.privacy_entries = None
                 self.stage = PRIORITY_PASS
+                self._settle()
+                if self.stage == IDLE or over():
+                    return effects
             elif stage == AUTO_VIEW:
                 tracker.load_auto_view(AUTO_PAGE_VIEW, env, effects)
                 self.stage = REST_PASS
                 self._settle()
                 return effects
             else:
-                return effects
-            self._settle()
-            if self.stage == IDLE or over():
                 return effects
 
     def _items(self, stage):

@@ -25,7 +25,7 @@ Rule 4: the Tracker is the composition root; its state lives in small objects, e
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_VALUE, PAGE_VIEW_PATH, Beacons,
                               has_long_text)
 from shim.core.codec import encode_component
-from shim.core.commands import FUNCTION, HSQ, Command, Ignored, describe, parse
+from shim.core.commands import FUNCTION, HSQ, OPTIONAL, SIGNATURES, Command, Ignored, describe, parse
 from shim.core.cookies import DEBUG_COOKIE, parse_cookies
 from shim.core.effects import BindClick, CallPageFunction, Log, Skip
 from shim.core.consent import NO_BANNER, REVOKED_COOKIES
@@ -109,7 +109,7 @@ class Tracker:
     def push(self, entry, env):
         """Run one command now. Returns (the method's result or None, effects)."""
         effects = []
-        result = self.run(parse(entry), env, effects)
+        result = self.run(parse(entry, SIGNATURES, OPTIONAL), env, effects)   # no default: fast call
         return result, effects
 
     def navigated(self, env):
