@@ -199,12 +199,14 @@ FAST_PATCHES = [
      "$B.$bool=function(obj,bool_class){\n"
      "if(Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple)){return obj.length>0}\n", 1),
     # t[i] on a tuple as on a list (the generic path goes through tuple.__getitem__'s wrapper);
-    # out of range falls through to the generic path and its IndexError.
-    ("fast path: list and tuple items",
+    # out of range falls through to the generic path and its IndexError. a[i] on a JS Array
+    # (every `_hsq` entry): what js_array.__getitem__ returns, the item converted.
+    ("fast path: list, tuple and JS Array items",
      "$B.$getitem1=function(obj,item){",
      "$B.$getitem1=function(obj,item){"
-     "if(typeof item=='number'&&Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple)){"
-     "var i=item>=0?item:obj.length+item\nif(i>=0&&i<obj.length){return obj[i]}}\n", 1),
+     "if(typeof item=='number'&&Array.isArray(obj)){var k=obj.ob_type\n"
+     "if(k===_b_.list||k===_b_.tuple){var i=item>=0?item:obj.length+item\nif(i>=0&&i<obj.length){return obj[i]}}"
+     "else if(k===undefined&&obj[$B.OB_TYPE]===undefined){return $B.jsobj2pyobj(obj[item<0?item+obj.length:item])}}\n", 1),
     # A method call: the same function and `this`, without making a bound function per call.
     ("fast path: method calls without a bound function",
      "return in_klass_dict.bind(null,obj)(...args)}",

@@ -125,6 +125,8 @@ from shim.cases import cases
 
 def install():
     window.fixtureResult = cases()
+    a = window.Array.of(1, "x", 2.5)
+    window.fixtureJs = [repr(x) for x in (a[0], a[1], a[2], a[-3], a[-1], len(a))]
 '''
 
 
@@ -159,4 +161,5 @@ def test_fast_paths_return_what_python_returns(page, bundle):
     assert len(result) == len(expected) > 60
     for i, (got, want) in enumerate(zip(result, expected)):
         assert got == want, (i, got, want)
+    assert page.evaluate("() => Array.from(window.fixtureJs)") == ["1", "'x'", "2.5", "1", "2.5", "3"]
     assert errors == []
