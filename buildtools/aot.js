@@ -463,6 +463,10 @@ function dropMethodClass(js, label) {
 //     binds compiles to a local read), so when the module has it, that is the value:
 //     `(Object.hasOwn(M,'N')?M.N:$B.resolve_in_scopes(...))`, the generic call kept for the rest
 //     (a builtin, or the NameError of a name not yet assigned).
+//  3. `x is <builtin>` (`x is None`, `type(x) is str`), `$B.$is(x, _b_.<name>)`: $B.$is compares
+//     with === unless both sides are floats or both are bytes, and no builtin name is bound to a
+//     float or bytes object, so it is `(x === _b_.<name>)`. A test of it, `$B.$bool(a === b)`,
+//     is `(a === b)`: $B.$bool returns a boolean as it is.
 function fastLookups(js, label) {
   const acorn = require(path.join(NODE_MODULES, 'acorn'));
   const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
@@ -471,7 +475,7 @@ function fastLookups(js, label) {
     isB(n.callee.object) && !n.callee.computed && n.callee.property.name === name;
   const isScope = (n) => n && n.type === 'Identifier' && n.name.startsWith('locals_');
   const edits = [];
-  let types = 0, names = 0;
+  let types = 0, names = 0, identities = 0, tests = 0;
   walk(program, (n) => {
     if (bCall(n, '$call') && n.arguments.length === 2) {
       const [f, x] = n.arguments;
@@ -479,6 +483,26 @@ function fastLookups(js, label) {
           f.property.name === 'type' && x.type !== 'SpreadElement' && x.type !== 'ObjectExpression') {
         edits.push([n.start, x.start, '$B.get_class(']);   // `x)` stays: nested calls rewrite too
         types++;
+      }
+    } else if (bCall(n, '$is') && n.arguments.length === 2) {
+      const y = n.arguments[1];
+      if (y.type === 'MemberExpression' && !y.computed && y.object.type === 'Identifier' && y.object.name === '_b_' &&
+          n.arguments[0].type !== 'SpreadElement') {
+        edits.push([n.start, n.arguments[0].start, '(']);
+        edits.push([n.arguments[0].end, y.start, ' === ']);
+        edits.push([y.end, n.end, ')']);
+        identities++;
+      }
+    } else if (bCall(n, '$bool') && n.arguments.length === 1) {
+      const x = n.arguments[0];
+      const isCall = (e) => e.type === 'CallExpression' && bCall(e, '$is') && e.arguments.length === 2 &&
+        e.arguments[1].type === 'MemberExpression' && !e.arguments[1].computed &&
+        e.arguments[1].object.type === 'Identifier' && e.arguments[1].object.name === '_b_' &&
+        e.arguments[0].type !== 'SpreadElement';
+      if ((x.type === 'BinaryExpression' && (x.operator === '===' || x.operator === '!==')) || isCall(x)) {
+        edits.push([n.start, x.start, '(']);   // `x` itself may be rewritten (rule 3) inside
+        edits.push([x.end, n.end, ')']);
+        tests++;
       }
     } else if (bCall(n, 'resolve_in_scopes')) {
       const [name, spaces] = n.arguments;
@@ -504,7 +528,7 @@ function fastLookups(js, label) {
   for (const [a, b, r] of edits) out = out.slice(0, a) + r + out.slice(b);
   try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
   catch (err) { fail(`${label}: fastLookups made invalid JS: ${err.message}`); }
-  return {js: out, types, names};
+  return {js: out, types, names, identities, tests};
 }
 
 // Boilerplate every generated function repeats (issue #12). Two rewrites, on each module and the
@@ -768,12 +792,13 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0};
   const sharedUsed = new Set();
   const lean = (js, label) => {
     const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
       m = dropMethodClass(x.js, label), f = fastLookups(m.js, label), b = shareBoilerplate(f.js, label);
     leanCounts.type_calls += f.types; leanCounts.forward_names += f.names;
+    leanCounts.identities += f.identities; leanCounts.bool_tests += f.tests;
     leanCounts.method_class_dropped += m.dropped; leanCounts.method_class_kept += m.kept;
     leanCounts.positions += p.positions; leanCounts.position_calls += p.calls; leanCounts.set_lineno += l.calls;
     leanCounts.position_indices += x.args + x.statements;

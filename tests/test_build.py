@@ -368,7 +368,8 @@ class TestBundle:
             "def later():\n    return LATER + len('x')\n\n\nLATER = 1\n\n\n"
             "class Value:\n    def __init__(self, x):\n        self.x = x\n"))
         assert info["lean"]["type_calls"] == 3 and info["lean"]["forward_names"] == 1
-        assert "_b_.type," not in app and "$22($22(locals.x))" in app
+        assert info["lean"]["identities"] == 2 and info["lean"]["bool_tests"] == 0
+        assert "_b_.type," not in app and "($22($22(locals.x)) === _b_.type)" in app
         assert "(Object.hasOwn(locals_shim_values,'LATER')?locals_shim_values.LATER:" in app
 
     @pytest.mark.parametrize("name, js, message", [
@@ -409,6 +410,11 @@ class TestBundle:
                        "$B.$call(_b_.type, x, {$kw: [k]})\n$B.$call(_b_.type, {$kw: [k]})\n"
                        "(Object.hasOwn(locals_m,'N')?locals_m.N:$B.resolve_in_scopes('N', [locals_f, locals_m, _b_], 0))\n"
                        "$B.resolve_in_scopes('N', [locals_c, locals_f, locals_m, _b_], 0)")
+        out = build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {
+            "name": "fastLookups", "js": "if($B.$bool($B.$is(x, _b_.None)) || !$B.$is($B.$call(_b_.type, y), _b_.str)){}\n"
+                                         "$B.$is(x, locals_m.NULL)\n$B.$bool(a === b)\n$B.$bool(x)\n$B.$bool(a < b)"}})["js"]
+        assert out == ("if(((x === _b_.None)) || !($B.get_class(y) === _b_.str)){}\n"
+                       "$B.$is(x, locals_m.NULL)\n(a === b)\n$B.$bool(x)\n$B.$bool(a < b)")
 
     def test_rebuild_is_byte_identical(self, fixture_build):
         """Same input, same bytes; check() agrees."""
