@@ -13,8 +13,9 @@ bundle's last POST). Unset, nothing changes.
 Parallel runs (pytest-xdist; pyproject's addopts: `-n auto --dist loadgroup`): each worker is a
 pytest session of its own, with its own Chromium, static server and session fixtures. Tests
 are handed out one at a time, except the modules in ONE_WORKER below, whose tests share an
-expensive module-scoped set-up and so all run on one worker. `-n auto` is one worker per core,
-or none under `-s` (a worker's output is not shown); `-n 0` runs in this process.
+expensive module-scoped set-up and so all run on one worker; the longest tests start early
+(START_EARLY). `-n auto` is one worker per core, or none under `-s` (a worker's output is
+not shown); `-n 0` runs in this process.
 """
 
 import fcntl
@@ -136,17 +137,30 @@ ONE_WORKER = [
     "tests/test_package.py",                   # npm pack
     "tests/test_types.py",                     # two tsc runs
 ]
+# The longest of the other tests (10-25 s each) are handed out first (after the groups above),
+# so that none is left running alone at the end.
+START_EARLY = [
+    "tests/plugin/test_user_runs.py::test_readme_example",
+    "tests/e2e/test_reliability.py::TestFuzz::test_seeded",
+    "tests/unit/test_collector_store.py::TestUnderLoad",
+    "tests/audit/test_clean_site.py",
+    "tests/test_build.py::TestCoverageCut",
+    "tests/e2e/test_scale.py::TestMemory",
+    "tests/unit/test_fuzz.py",
+    "tests/e2e/test_commands.py::test_every_command_with_odd_arguments",
+]
 
 
 @pytest.hookimpl(tryfirst=True)         # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(config, items):
-    if not config.pluginmanager.hasplugin("xdist"):
+    if "PYTEST_XDIST_WORKER" not in os.environ:
         return
     for item in items:
         for prefix in ONE_WORKER:
             if item.nodeid.startswith(prefix + "::"):
                 item.add_marker(pytest.mark.xdist_group(prefix.split("/")[-1].replace(".py", "")))
                 break
+    items.sort(key=lambda item: not item.nodeid.startswith(tuple(START_EARLY)))
 
 
 @pytest.hookimpl(optionalhook=True)
