@@ -9,8 +9,16 @@ that ran) is answered by a route of every browser context (DIR/hits-routed.txt),
 own server sees it or logs a failed request, or else by the static server (DIR/hits-server.txt);
 after each test every open page's hits are appended to DIR/hits-pages.txt (what ran since the
 bundle's last POST). Unset, nothing changes.
+
+Parallel runs (pytest-xdist; pyproject's addopts: `-n auto --dist loadgroup`): each worker is a
+pytest session of its own, with its own Chromium, static server and session fixtures. Tests
+are handed out one at a time, except the modules in ONE_WORKER below, whose tests share an
+expensive module-scoped set-up and so all run on one worker; the longest tests start early
+(START_EARLY). `-n auto` is one worker per core, or none under `-s` (a worker's output is
+not shown); `-n 0` runs in this process.
 """
 
+import fcntl
 import json
 import os
 import threading
@@ -42,8 +50,11 @@ _coverage_lock = threading.Lock()
 
 
 def append_hits(name, line):
-    with _coverage_lock, open(os.path.join(COVERAGE_DIR, name), "a", encoding="utf-8") as f:
-        f.write(line + "\n")
+    """One whole line, also when several pytest-xdist workers append to the same file."""
+    with _coverage_lock, open(os.path.join(COVERAGE_DIR, name), "ab") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        f.write((line + "\n").encode("utf-8"))
+        f.flush()
 
 
 class RepoHandler(SimpleHTTPRequestHandler):
@@ -112,6 +123,53 @@ def _open_pages(item):
         for context in ([b] if isinstance(b, BrowserContext) else b.contexts):
             pages.extend(context.pages)
     return pages
+
+
+# Under pytest-xdist, the tests of each of these share one expensive set-up (module-scoped
+# fixtures run once per worker), or write into the repository: one worker runs them all.
+ONE_WORKER = [
+    "tests/audit/test_bad_input.py",           # two audit runs
+    "tests/audit/test_defects.py",             # an audit run of a 15-page site
+    "tests/engines/test_engines.py",           # Firefox and WebKit, started once each
+    "tests/e2e/test_routers.py",               # builds tests/routers/dist/ when stale
+    "tests/test_build.py::TestBundle",         # the fixture package's build
+    "tests/test_cli.py",                       # the wheel and its virtual environment
+    "tests/test_package.py",                   # npm pack
+    "tests/test_types.py",                     # two tsc runs
+]
+# The longest of the other tests (10-25 s each) are handed out first (after the groups above),
+# so that none is left running alone at the end.
+START_EARLY = [
+    "tests/plugin/test_user_runs.py::test_readme_example",
+    "tests/e2e/test_reliability.py::TestFuzz::test_seeded",
+    "tests/unit/test_collector_store.py::TestUnderLoad",
+    "tests/audit/test_clean_site.py",
+    "tests/test_build.py::TestCoverageCut",
+    "tests/e2e/test_scale.py::TestMemory",
+    "tests/unit/test_fuzz.py",
+    "tests/e2e/test_commands.py::test_every_command_with_odd_arguments",
+]
+
+
+@pytest.hookimpl(tryfirst=True)         # before xdist's own hook reads the marks
+def pytest_collection_modifyitems(config, items):
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    for item in items:
+        for prefix in ONE_WORKER:
+            if item.nodeid.startswith(prefix + "::"):
+                item.add_marker(pytest.mark.xdist_group(prefix.split("/")[-1].replace(".py", "")))
+                break
+    items.sort(key=lambda item: not item.nodeid.startswith(tuple(START_EARLY)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: none under -s (pytest-xdist shows no worker's output); else xdist's own
+    choice (one per core, or PYTEST_XDIST_AUTO_NUM_WORKERS)."""
+    if config.getoption("capture") == "no":
+        return 0
+    return None
 
 
 @pytest.hookimpl(hookwrapper=True)

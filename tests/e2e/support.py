@@ -1,5 +1,13 @@
 """Helpers for end-to-end tests. Beacons are captured and decoded by the project's own
-pytest plugin (shim.testing: HubSpotTracking, Beacon): the e2e suite is its first user."""
+pytest plugin (shim.testing: HubSpotTracking, Beacon): the e2e suite is its first user.
+
+CPU time, not wall time, for "this is cheap" checks (MainThreadTrace):
+on a loaded machine (two cores, parallel test workers, someone's benchmark) the renderer
+waits for a core, and wall time grows with that wait; the CPU time the page's main thread
+spends does not, and still grows with the work the shim does.
+"""
+
+import json
 
 from shim.testing.assertions import HubSpotTracking
 
@@ -36,3 +44,43 @@ def errors_of(page):
     page.on("pageerror", lambda error: errors.append("pageerror: %s" % error))
     page.on("console", lambda msg: msg.type == "error" and errors.append("console: %s" % msg.text))
     return errors
+
+
+TRACE_CATEGORIES = ["toplevel", "disabled-by-default-devtools.timeline", "blink.user_timing"]
+
+
+class MainThreadTrace:
+    """A Chromium trace of `page`'s renderer: `with MainThreadTrace(page) as trace:`, then
+      trace.tasks   every task the page's main thread ran, as (start_ms, wall_ms, cpu_ms);
+      trace.marks   {name: ms} of the navigation's marks (loadEventStart...);
+      trace.stamps  {label: (ms, cpu_ms)} of each console.timeStamp(label) of the page: when
+                    it was called, and the main thread's CPU clock then (their differences
+                    are the CPU time spent between two stamps).
+    Times are on the trace's clocks, in ms. Tasks and marks need a navigation inside the
+    `with` (the page's renderer is the one that marked its load event)."""
+
+    def __init__(self, page, categories=TRACE_CATEGORIES):
+        self.page = page
+        self.browser = page.context.browser
+        self.categories = categories
+        self.tasks, self.marks, self.stamps = [], {}, {}
+
+    def __enter__(self):
+        self.browser.start_tracing(page=self.page, categories=self.categories)
+        return self
+
+    def __exit__(self, *exc):
+        events = json.loads(self.browser.stop_tracing())["traceEvents"]
+        threads = {(e["pid"], e["tid"]) for e in events
+                   if e.get("ph") == "M" and e.get("name") == "thread_name"
+                   and e["args"].get("name") == "CrRendererMain"}
+        mine = [e for e in events if (e.get("pid"), e.get("tid")) in threads]
+        self.stamps = {e["args"]["data"]["message"]: (e["ts"] / 1000, e["tts"] / 1000)
+                       for e in mine if e.get("name") == "TimeStamp" and "tts" in e}
+        marks = [e for e in mine if e.get("cat") == "blink.user_timing"]
+        pages = {(e["pid"], e["tid"]) for e in marks if e["name"] == "loadEventStart"}
+        self.marks = {e["name"]: e["ts"] / 1000 for e in marks if (e["pid"], e["tid"]) in pages}
+        self.tasks = [(e["ts"] / 1000, e["dur"] / 1000, e["tdur"] / 1000) for e in mine
+                      if (e["pid"], e["tid"]) in pages and e.get("ph") == "X"
+                      and e.get("name") == "ThreadControllerImpl::RunTask" and "tdur" in e]
+        return False

@@ -126,6 +126,7 @@ class TestStateBeforeLoad:
             page.evaluate("document.cookie = '__hs_cookie_cat_pref=1:true_2:true_3:true; path=/'")
             page.reload()
             assert "__hs_cookie_cat_pref=1:true_2:true_3:true" in cookies_of(page)
+            tracking.wait_for_sent()                # the reloaded page's shim has run
             tracking.expect_page_views(2, within_ms=300)
         finally:
             context.close()
