@@ -474,32 +474,29 @@ function fastLookups(js, label) {
   const bCall = (n, name) => n.type === 'CallExpression' && n.callee.type === 'MemberExpression' &&
     isB(n.callee.object) && !n.callee.computed && n.callee.property.name === name;
   const isScope = (n) => n && n.type === 'Identifier' && n.name.startsWith('locals_');
+  const isBuiltin = (n, name) => n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' &&
+    n.object.name === '_b_' && (name === undefined || n.property.name === name);
+  // `$B.$is(x, _b_.<name>)` with a plain first argument (rule 3)
+  const isBuiltinIs = (n) => n.type === 'CallExpression' && bCall(n, '$is') && n.arguments.length === 2 &&
+    isBuiltin(n.arguments[1]) && n.arguments[0].type !== 'SpreadElement';
   const edits = [];
   let types = 0, names = 0, identities = 0, tests = 0;
   walk(program, (n) => {
     if (bCall(n, '$call') && n.arguments.length === 2) {
       const [f, x] = n.arguments;
-      if (f.type === 'MemberExpression' && !f.computed && f.object.type === 'Identifier' && f.object.name === '_b_' &&
-          f.property.name === 'type' && x.type !== 'SpreadElement' && x.type !== 'ObjectExpression') {
+      if (isBuiltin(f, 'type') && x.type !== 'SpreadElement' && x.type !== 'ObjectExpression') {
         edits.push([n.start, x.start, '$B.get_class(']);   // `x)` stays: nested calls rewrite too
         types++;
       }
-    } else if (bCall(n, '$is') && n.arguments.length === 2) {
-      const y = n.arguments[1];
-      if (y.type === 'MemberExpression' && !y.computed && y.object.type === 'Identifier' && y.object.name === '_b_' &&
-          n.arguments[0].type !== 'SpreadElement') {
-        edits.push([n.start, n.arguments[0].start, '(']);
-        edits.push([n.arguments[0].end, y.start, ' === ']);
-        edits.push([y.end, n.end, ')']);
-        identities++;
-      }
+    } else if (isBuiltinIs(n)) {
+      const [x, y] = n.arguments;
+      edits.push([n.start, x.start, '(']);
+      edits.push([x.end, y.start, ' === ']);
+      edits.push([y.end, n.end, ')']);
+      identities++;
     } else if (bCall(n, '$bool') && n.arguments.length === 1) {
       const x = n.arguments[0];
-      const isCall = (e) => e.type === 'CallExpression' && bCall(e, '$is') && e.arguments.length === 2 &&
-        e.arguments[1].type === 'MemberExpression' && !e.arguments[1].computed &&
-        e.arguments[1].object.type === 'Identifier' && e.arguments[1].object.name === '_b_' &&
-        e.arguments[0].type !== 'SpreadElement';
-      if ((x.type === 'BinaryExpression' && (x.operator === '===' || x.operator === '!==')) || isCall(x)) {
+      if ((x.type === 'BinaryExpression' && (x.operator === '===' || x.operator === '!==')) || isBuiltinIs(x)) {
         edits.push([n.start, x.start, '(']);   // `x` itself may be rewritten (rule 3) inside
         edits.push([x.end, n.end, ')']);
         tests++;

@@ -9,6 +9,7 @@ spends does not, and still grows with the work the shim does.
 
 import json
 
+import build
 from shim.testing.assertions import HubSpotTracking
 
 
@@ -84,3 +85,30 @@ class MainThreadTrace:
                       if (e["pid"], e["tid"]) in pages and e.get("ph") == "X"
                       and e.get("name") == "ThreadControllerImpl::RunTask" and "tdur" in e]
         return False
+
+
+def build_fixture_package(tmp_path_factory, modules):
+    """A bundle of a small package `shim` ({module name: source}, `shim` itself added), booted
+    by `shim.adapter.install()`: the real runtime, unminified, without the coverage cut (the
+    fixture's code reaches runtime functions the shim does not)."""
+    src = tmp_path_factory.mktemp("src")
+    (src / "shim").mkdir()
+    (src / "shim" / "__init__.py").write_text('"""Fixture package."""\n')
+    for name, source in modules.items():
+        (src / "shim" / (name + ".py")).write_text(source)
+    return build.build_bytes(["shim"] + ["shim." + name for name in modules], src,
+                             boot="from shim.adapter import install\ninstall()\n", minify=False, cut_keys=[])
+
+
+def run_fixture_bundle(page, bundle):
+    """Load `bundle` in a page of its own origin and wait for its `window.fixtureResult`;
+    the page errors collected meanwhile (a list that keeps growing)."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("https://fixture.example/bundle.js", lambda route: route.fulfill(
+        body=bundle, content_type="application/javascript"))
+    page.route("https://fixture.example/", lambda route: route.fulfill(
+        body='<!doctype html><script src="/bundle.js"></script>', content_type="text/html"))
+    page.goto("https://fixture.example/")
+    page.wait_for_function("() => window.fixtureResult !== undefined", timeout=30000)
+    return errors

@@ -13,7 +13,7 @@ __contains__, iteration that changes the dict's size, out-of-range indices.
 
 import pytest
 
-import build
+from tests.e2e.support import build_fixture_package, run_fixture_bundle
 
 pytestmark = pytest.mark.e2e
 
@@ -132,13 +132,7 @@ def install():
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src")
-    (src / "shim").mkdir()
-    (src / "shim" / "__init__.py").write_text('"""Fixture package."""\n')
-    (src / "shim" / "cases.py").write_text(CASES)
-    (src / "shim" / "adapter.py").write_text(ADAPTER)
-    return build.build_bytes(["shim", "shim.cases", "shim.adapter"], src,
-                             boot="from shim.adapter import install\ninstall()\n", minify=False, cut_keys=[])
+    return build_fixture_package(tmp_path_factory, {"cases": CASES, "adapter": ADAPTER})
 
 
 def python_result():
@@ -148,14 +142,7 @@ def python_result():
 
 
 def test_fast_paths_return_what_python_returns(page, bundle):
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("https://fixture.example/bundle.js", lambda route: route.fulfill(
-        body=bundle, content_type="application/javascript"))
-    page.route("https://fixture.example/", lambda route: route.fulfill(
-        body='<!doctype html><script src="/bundle.js"></script>', content_type="text/html"))
-    page.goto("https://fixture.example/")
-    page.wait_for_function("() => window.fixtureResult !== undefined", timeout=30000)
+    errors = run_fixture_bundle(page, bundle)
     result = page.evaluate("() => Array.from(window.fixtureResult)")
     expected = python_result()
     assert len(result) == len(expected) > 60

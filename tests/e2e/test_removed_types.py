@@ -10,8 +10,8 @@ coverage cut (its code would reach cut functions): only the removals apply.
 
 import pytest
 
-import build
 from buildtools import runtime
+from tests.e2e.support import build_fixture_package, run_fixture_bundle
 
 pytestmark = pytest.mark.e2e
 
@@ -40,24 +40,12 @@ ATTEMPTS = ["bytearray()", "bytes(3)", "b'ab'", "str.encode", "memoryview()", "c
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src")
-    (src / "shim").mkdir()
-    (src / "shim" / "__init__.py").write_text('"""Fixture package."""\n')
-    (src / "shim" / "adapter.py").write_text(ADAPTER)
-    return build.build_bytes(["shim", "shim.adapter"], src, boot="from shim.adapter import install\ninstall()\n",
-                             minify=False, cut_keys=[])
+    return build_fixture_package(tmp_path_factory, {"adapter": ADAPTER})
 
 
 def test_removed_types_raise_the_cut_error(page, bundle):
     assert set(runtime.REMOVED_TYPES) == {"py_bytes", "memoryview", "py_complex", "py_io"}
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("https://fixture.example/bundle.js", lambda route: route.fulfill(
-        body=bundle, content_type="application/javascript"))
-    page.route("https://fixture.example/", lambda route: route.fulfill(
-        body='<!doctype html><script src="/bundle.js"></script>', content_type="text/html"))
-    page.goto("https://fixture.example/")
-    page.wait_for_function("() => window.fixtureResult !== undefined", timeout=30000)
+    errors = run_fixture_bundle(page, bundle)
     result = page.evaluate("() => Array.from(window.fixtureResult)")
     tries, fine = result[:len(ATTEMPTS)], result[len(ATTEMPTS):]
     for what, message in zip(ATTEMPTS, tries):
