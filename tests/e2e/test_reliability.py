@@ -102,6 +102,20 @@ def pages():
     server.server_close()
 
 
+# Chromium's console line for a keep-alive request it refuses because too many are in flight
+# (its per-renderer quota): on a loaded machine the local collector answers late, and a burst
+# of beacons reaches the quota. The shim then sends that beacon once as an image request
+# (shim/adapter/effects.py): no error of the shim's, and nothing lost; the tests that allow
+# these lines still count every beacon, and report how many there were.
+KEEPALIVE_REFUSED = "console: Failed to load resource: net::ERR_INSUFFICIENT_RESOURCES"
+
+
+def keepalive_refusals(errors):
+    """-> (the errors other than KEEPALIVE_REFUSED lines, how many of those there were)."""
+    others = [e for e in errors if e != KEEPALIVE_REFUSED]
+    return others, len(errors) - len(others)
+
+
 def markers(params):
     """The identifiable beacons of the fuzz: 'po:/p/N' (page view) or 'n:evN' (event)."""
     if params.get("k") == "1" and params.get("po", "").startswith("/p/"):
@@ -172,13 +186,15 @@ class TestFuzz:
             return 'other:' + b.url.slice(0, 80);
         })""")
         requests = len(received(collector))
+        errors, refused = keepalive_refusals(errors)
         figure = ("%d pushes (%d junk _hsq, %d junk _hsp, %d valid commands) in %.1f s, "
                   "push mean %.2f ms max %.0f ms; thrown into the page %d, page errors %d; "
                   "beacons expected %d, received %d, lost %d, unexpected %d; collector "
-                  "requests %d" % (result["pushes"], result["junk"], result["privacy"],
-                                   len(expected), pushing_s, result["meanMs"], result["maxMs"],
-                                   len(result["thrown"]), len(errors), len(expected),
-                                   len(wanted & seen), len(missing), len(extra), requests))
+                  "requests %d; keep-alive requests over Chromium's quota (sent as images) "
+                  "%d" % (result["pushes"], result["junk"], result["privacy"],
+                          len(expected), pushing_s, result["meanMs"], result["maxMs"],
+                          len(result["thrown"]), len(errors), len(expected),
+                          len(wanted & seen), len(missing), len(extra), requests, refused))
         FIGURES["browser fuzz"] = figure
         print(figure)
         problems = []
@@ -615,9 +631,11 @@ class TestNoInjection:
         assert page.evaluate("window.trustedTypes !== undefined")
         assert log["violations"] == [] and log["added"] == []
         assert session["thrown"] == [] and session["injected"] is None
+        errors, refused = keepalive_refusals(errors)
         assert fuzz["thrown"] == [] and errors == []
-        FIGURES["strict CSP + Trusted Types"] = ("%d beacons received, %d violations" % (
-            len(received(collector)), len(log["violations"])))
+        FIGURES["strict CSP + Trusted Types"] = (
+            "%d beacons received, %d violations; keep-alive requests over Chromium's quota "
+            "(sent as images) %d" % (len(received(collector)), len(log["violations"]), refused))
 
 
 # -- queue replaced, not trusted ----------------------------------------------------------
