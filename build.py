@@ -78,6 +78,13 @@ def load_cut_keys():
 # Minified runtime, cached by content hash (see buildtools/aot.js); HSQ_SHIM_NO_CACHE=1 disables it.
 CACHE_DIR = Path(tempfile.gettempdir()) / "hsq-shim-build-cache"
 
+# V8's explicit compile hint (Chromium 136+; other engines read a comment): compile every
+# function eagerly, on the streaming thread for this async script. The start-up steps run in
+# later tasks, after the code cache is made; without the hint their functions are compiled
+# lazily on the main thread on every load, warm ones included (docs/performance.md, "Compile hint").
+# It must be the file's first line.
+COMPILE_HINT = "//# allFunctionsCalledOnLoad\n"
+
 HEADER = ("/*! hsq-shim | HubSpot _hsq API in Python, compiled ahead of time with Brython %s"
           " | Brython (c) Pierre Quentel and contributors, BSD-3-Clause, brython.info */\n")
 
@@ -361,7 +368,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
 def assemble(runtime_js, app_js):
     # Leading `;`: the runtime's "use strict" must not become a directive (generated code needs
     # sloppy mode). The guard makes a second copy of the file on the page a no-op.
-    return (";" + HEADER % brython_runtime.BRYTHON_VERSION
+    return (COMPILE_HINT + ";" + HEADER % brython_runtime.BRYTHON_VERSION
             + "(function(){if(globalThis.__hsqShimLoaded)return;globalThis.__hsqShimLoaded=true;\n"
             # the shim's <script>, captured while it runs; the steps run later, when it is null
             + "var $hsq_script=typeof document=='object'&&document.currentScript||null;\n"

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 ;/*! hsq-shim | HubSpot _hsq API in Python, compiled ahead of time with Brython 3.15.0 | Brython (c) Pierre Quentel and contributors, BSD-3-Clause, brython.info */
 (function(){if(globalThis.__hsqShimLoaded)return;globalThis.__hsqShimLoaded=true;
 var $hsq_script=typeof document=='object'&&document.currentScript||null;

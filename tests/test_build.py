@@ -294,8 +294,10 @@ class TestBundle:
     def test_shape(self, fixture_build):
         _, out = fixture_build
         text = out.read_text(encoding="ascii")            # pure ASCII: safe on pages in any charset
-        assert text.startswith(";")                       # neutralises the runtime's "use strict"
-        assert "__hsqShimLoaded" in text.split("\n", 2)[1]
+        # V8's compile hint first (its first line or nothing), then `;`: neutralises the
+        # runtime's "use strict"
+        assert text.startswith("//# allFunctionsCalledOnLoad\n;")
+        assert "__hsqShimLoaded" in text.split("\n", 3)[2]
         assert 'eval("async' not in text
         assert "DOMContentLoaded" not in text and "VFS.shim.adapter.py" in text
         assert "Fixture package" not in text and "Keep x." not in text   # docstrings stripped
