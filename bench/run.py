@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):                  # run as bench/run.py: import bench.cpu from the root
     sys.path.insert(0, str(ROOT))
 from bench import cpu  # noqa: E402
+from shim.testing.chromium import without_browser_ui  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 FILES = {"shim": ROOT / "static" / "hsq-shim.js", "reference": ROOT / "bench" / "reference.js"}
@@ -400,6 +401,17 @@ def chromium_executable(playwright):
     return SYSTEM_CHROMIUM
 
 
+def launch_options(playwright):
+    """chromium.launch keywords for every browser of the bench: headless, our flags, and no
+    address-bar popup renderer started beside each new context's page (shim/testing/chromium.py:
+    it competed with the page for the CPU while it started, inflating cold first beacons)."""
+    launch = {"args": CHROMIUM_FLAGS, "headless": True}
+    exe = chromium_executable(playwright)
+    if exe:
+        launch["executable_path"] = exe
+    return without_browser_ui(playwright, launch)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="hsq-shim performance benchmark against plain JS")
     parser.add_argument("--samples", type=int, default=9, help="cold and warm loads per variant (default 9)")
@@ -422,10 +434,7 @@ def main(argv=None):
     server, base = serve(files)
     try:
         with sync_playwright() as p:
-            launch = {"args": CHROMIUM_FLAGS, "headless": True}
-            exe = chromium_executable(p)
-            if exe:
-                launch["executable_path"] = exe
+            launch = launch_options(p)
             browser = p.chromium.launch(**launch)
             res["meta"] = {"chromium": browser.version, "samples": args.samples,
                            "push_samples": args.push_samples, "date": time.strftime("%Y-%m-%d %H:%M:%S"),

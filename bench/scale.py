@@ -25,7 +25,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.run import CHROMIUM_FLAGS, FILES, PIXEL, RESULTS, ROOT, chromium_executable
+from bench.run import FILES, PIXEL, RESULTS, ROOT, launch_options
 
 SIZES = [0, 10, 100, 1000, 5000]
 CHART = ROOT / "docs" / "performance-scale.png"
@@ -245,11 +245,7 @@ def main(argv=None):
     server, base = serve(files)
     try:
         with sync_playwright() as p:
-            launch = {"args": CHROMIUM_FLAGS}
-            executable = chromium_executable(p)
-            if executable:
-                launch["executable_path"] = executable
-            browser = p.chromium.launch(**launch)
+            browser = p.chromium.launch(**launch_options(p))
             for k in range(args.samples):
                 for n in sizes:
                     for impl in files:

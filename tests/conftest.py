@@ -29,6 +29,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from shim.testing.chromium import without_browser_ui
+
 # No per-example deadline: a loaded 2-core machine makes timings noisy, and these
 # properties are about results, not speed.
 settings.register_profile("hsq", deadline=None)
@@ -208,35 +210,10 @@ def chromium_executable(playwright):
     return SYSTEM_CHROMIUM
 
 
-# Chrome's own UI, not the page under test: the window of each new browser context preloads
-# the address bar's popup, a WebUI page (chrome://omnibox-popup.top-chrome/) in a renderer of
-# its own, which costs as much CPU as the test's page. Headless, nobody sees it: off.
-BROWSER_UI_OFF = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
-
-
-def disabled_features(playwright, launch_args):
-    """The features Chromium gets disabled by Playwright (and the OS's chromium wrapper),
-    read from the command line of a browser launched with `launch_args`. Chromium obeys only
-    the last --disable-features switch, so another one must repeat these."""
-    browser = playwright.chromium.launch(**launch_args)
-    try:
-        command = browser.new_browser_cdp_session().send("SystemInfo.getInfo")["commandLine"]
-    finally:
-        browser.close()
-    features = []
-    for arg in command.split():
-        if arg.startswith("--disable-features="):
-            features = [f for f in arg.split("=", 1)[1].split(",") if f]
-    return features
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, playwright):
     args = {**browser_type_launch_args, "args": CHROMIUM_FLAGS}
     executable = chromium_executable(playwright)
     if executable:
         args["executable_path"] = executable
-    features = disabled_features(playwright, args)
-    args["args"] = CHROMIUM_FLAGS + ["--disable-features=" + ",".join(
-        features + [f for f in BROWSER_UI_OFF if f not in features])]
-    return args
+    return without_browser_ui(playwright, args)       # shim/testing/chromium.py

@@ -1,0 +1,33 @@
+"""Headless Chromium without its own UI renderers: for our tests and the benchmark.
+
+Chromium 149+ preloads the address bar's popup, a WebUI page (chrome://omnibox-popup.top-chrome/)
+in a renderer of its own, in the window of every new browser context. Headless, nobody sees it,
+and no page can; yet it costs as much CPU as the page under test, at the very moment that page
+starts (measured: the suite's CPU time 680 -> 415 core-seconds without it; a cold first beacon
+of the shim 423 -> 267 ms on 2 cores). A returning visitor's browser does not start one per page.
+"""
+
+BROWSER_UI_OFF = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+
+def disabled_features(playwright, launch):
+    """The features Chromium gets disabled by Playwright (and the OS's chromium wrapper),
+    read from the command line of a browser launched with `launch`. Chromium obeys only the
+    last --disable-features switch, so another one must repeat these."""
+    browser = playwright.chromium.launch(**launch)
+    try:
+        command = browser.new_browser_cdp_session().send("SystemInfo.getInfo")["commandLine"]
+    finally:
+        browser.close()
+    features = []
+    for arg in command.split():
+        if arg.startswith("--disable-features="):
+            features = [f for f in arg.split("=", 1)[1].split(",") if f]
+    return features
+
+
+def without_browser_ui(playwright, launch):
+    """`launch` (keyword arguments of chromium.launch) with BROWSER_UI_OFF disabled too."""
+    features = disabled_features(playwright, launch)
+    extra = "--disable-features=" + ",".join(features + [f for f in BROWSER_UI_OFF if f not in features])
+    return {**launch, "args": list(launch.get("args") or []) + [extra]}
