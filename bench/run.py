@@ -44,15 +44,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):                  # run as bench/run.py: import bench.cpu from the root
     sys.path.insert(0, str(ROOT))
 from bench import cpu  # noqa: E402
-from shim.testing.chromium import without_browser_ui  # noqa: E402
+from shim.testing.chromium import FLAGS, chromium_executable, without_browser_ui  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 FILES = {"shim": ROOT / "static" / "hsq-shim.js", "reference": ROOT / "bench" / "reference.js"}
 WARM_NAVIGATION = 4               # the measured load of a warm sample
 CACHE_SECONDS = 86400
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c000000000100010000020144003b")
 
 # What a site queues before the tag loads.
@@ -394,18 +391,11 @@ def targets(res):
     return "\n".join(lines)
 
 
-def chromium_executable(playwright):
-    own = playwright.chromium.executable_path
-    if own and os.path.exists(own):
-        return None
-    return SYSTEM_CHROMIUM
-
-
 def launch_options(playwright):
     """chromium.launch keywords for every browser of the bench: headless, our flags, and no
     address-bar popup renderer started beside each new context's page (shim/testing/chromium.py:
     it competed with the page for the CPU while it started, inflating cold first beacons)."""
-    launch = {"args": CHROMIUM_FLAGS, "headless": True}
+    launch = {"args": FLAGS, "headless": True}
     exe = chromium_executable(playwright)
     if exe:
         launch["executable_path"] = exe

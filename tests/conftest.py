@@ -29,7 +29,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from shim.testing.chromium import without_browser_ui
+# SYSTEM_CHROMIUM and chromium_executable are also what tests/plugin/conftest.py writes into the
+# user projects it runs.
+from shim.testing.chromium import FLAGS, SYSTEM_CHROMIUM, chromium_executable, without_browser_ui  # noqa: F401
 
 # No per-example deadline: a loaded 2-core machine makes timings noisy, and these
 # properties are about results, not speed.
@@ -37,13 +39,10 @@ settings.register_profile("hsq", deadline=None)
 settings.load_profile("hsq")
 
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
 # Real host names for cookie-domain tests: *.example.com and *.example.org resolve to the
 # loopback static server (nothing leaves the machine).
 HOST_RULES = "MAP *.example.com 127.0.0.1,MAP example.com 127.0.0.1,MAP *.example.org 127.0.0.1"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--host-resolver-rules=" + HOST_RULES]
+CHROMIUM_FLAGS = FLAGS + ["--host-resolver-rules=" + HOST_RULES]
 STRICT_CSP = "script-src 'self'"
 COVERAGE_DIR = os.environ.get("HSQ_SHIM_COVERAGE_DIR") or None
 COVERAGE_PATH = "/__hsqcov"
@@ -201,13 +200,6 @@ def static_server():
 @pytest.fixture(scope="session")
 def base_url(static_server):
     return static_server
-
-
-def chromium_executable(playwright):
-    own = playwright.chromium.executable_path
-    if own and os.path.exists(own):
-        return None                          # Playwright's own browser: no override
-    return SYSTEM_CHROMIUM
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Headless Chromium without its own UI renderers: for our tests and the benchmark.
+"""Headless Chromium for our tests and the benchmark: the flags, Playwright's own browser where it
+is installed (else the system's), and none of Chromium's own UI renderers.
 
 Chromium 149+ preloads the address bar's popup, a WebUI page (chrome://omnibox-popup.top-chrome/)
 in a renderer of its own, in the window of every new browser context. Headless, nobody sees it,
@@ -7,7 +8,19 @@ starts (measured: the suite's CPU time 680 -> 415 core-seconds without it; a col
 of the shim 423 -> 267 ms on 2 cores). A returning visitor's browser does not start one per page.
 """
 
+import os
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
 BROWSER_UI_OFF = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+
+def chromium_executable(playwright):
+    own = playwright.chromium.executable_path
+    if own and os.path.exists(own):
+        return None                          # Playwright's own browser: no override
+    return SYSTEM_CHROMIUM
 
 
 def disabled_features(playwright, launch):
