@@ -76,6 +76,7 @@ def run(args, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     from shim.audit import crawl, report
+    from shim.testing.chromium import without_browser_ui_async
 
     start_urls = []
     for url in args.urls:
@@ -114,8 +115,9 @@ def run(args, stdout=None, stderr=None):
         async with async_playwright() as playwright:
             executable = crawl.chromium_executable(playwright, args.browser)
             try:
-                browser = await playwright.chromium.launch(
-                    executable_path=executable, args=crawl.CHROMIUM_FLAGS, headless=True)
+                launch = await without_browser_ui_async(playwright, {
+                    "executable_path": executable, "args": crawl.CHROMIUM_FLAGS, "headless": True})
+                browser = await playwright.chromium.launch(**launch)
             except Exception as error:
                 raise BrowserError(error) from None
             try:

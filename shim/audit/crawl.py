@@ -34,11 +34,11 @@ try:                                        # the layout after the testing packa
 except ImportError:
     from shim.testing.assertions import AsyncHubSpotTracking, find_shim_js
 
+from shim.testing import chromium
+
 USER_AGENT = "hsq-shim"
 SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-# As tests/conftest.py launches Chromium, without the test-only host mapping.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = chromium.FLAGS             # as the tests launch it, without their host mapping
 READY_TIMEOUT_S = 10                        # the shim's start after load (a slow machine)
 POLL_S = 0.05
 CLOSE_TIMEOUT_S = 10

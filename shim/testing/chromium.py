@@ -1,4 +1,4 @@
-"""Headless Chromium for our tests and the benchmark: the flags, Playwright's own browser where it
+"""Headless Chromium for our tests, the benchmark and the site audit: the flags, Playwright's own browser where it
 is installed (else the system's), and none of Chromium's own UI renderers.
 
 Chromium 149+ preloads the address bar's popup, a WebUI page (chrome://omnibox-popup.top-chrome/)
@@ -29,18 +29,35 @@ def disabled_features(playwright, launch):
     last --disable-features switch, so another one must repeat these."""
     browser = playwright.chromium.launch(**launch)
     try:
-        command = browser.new_browser_cdp_session().send("SystemInfo.getInfo")["commandLine"]
+        return _features(browser.new_browser_cdp_session().send("SystemInfo.getInfo")["commandLine"])
     finally:
         browser.close()
+
+
+def without_browser_ui(playwright, launch):
+    """`launch` (keyword arguments of chromium.launch) with BROWSER_UI_OFF disabled too."""
+    return _with_ui_off(launch, disabled_features(playwright, launch))
+
+
+async def without_browser_ui_async(playwright, launch):
+    """without_browser_ui for Playwright's async API (the site audit)."""
+    browser = await playwright.chromium.launch(**launch)
+    try:
+        session = await browser.new_browser_cdp_session()
+        features = _features((await session.send("SystemInfo.getInfo"))["commandLine"])
+    finally:
+        await browser.close()
+    return _with_ui_off(launch, features)
+
+
+def _features(command_line):
     features = []
-    for arg in command.split():
+    for arg in command_line.split():
         if arg.startswith("--disable-features="):
             features = [f for f in arg.split("=", 1)[1].split(",") if f]
     return features
 
 
-def without_browser_ui(playwright, launch):
-    """`launch` (keyword arguments of chromium.launch) with BROWSER_UI_OFF disabled too."""
-    features = disabled_features(playwright, launch)
+def _with_ui_off(launch, features):
     extra = "--disable-features=" + ",".join(features + [f for f in BROWSER_UI_OFF if f not in features])
     return {**launch, "args": list(launch.get("args") or []) + [extra]}
