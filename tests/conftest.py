@@ -29,9 +29,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# SYSTEM_CHROMIUM and chromium_executable are also what tests/plugin/conftest.py writes into the
-# user projects it runs.
-from shim.testing.chromium import FLAGS, SYSTEM_CHROMIUM, chromium_executable, without_browser_ui  # noqa: F401
+from shim.testing.chromium import FLAGS, chromium_executable, without_browser_ui
 
 # No per-example deadline: a loaded 2-core machine makes timings noisy, and these
 # properties are about results, not speed.

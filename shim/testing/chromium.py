@@ -1,5 +1,5 @@
-"""Headless Chromium for our tests, the benchmark and the site audit: the flags, Playwright's own browser where it
-is installed (else the system's), and none of Chromium's own UI renderers.
+"""Headless Chromium for our tests, the benchmark and the site audit: the flags, Playwright's
+own browser where it is installed (else the system's), and none of Chromium's own UI renderers.
 
 Chromium 149+ preloads the address bar's popup, a WebUI page (chrome://omnibox-popup.top-chrome/)
 in a renderer of its own, in the window of every new browser context. Headless, nobody sees it,

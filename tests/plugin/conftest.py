@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from tests.conftest import CHROMIUM_FLAGS, ROOT, SYSTEM_CHROMIUM, chromium_executable
+from shim.testing.chromium import SYSTEM_CHROMIUM, chromium_executable
+from tests.conftest import CHROMIUM_FLAGS, ROOT
 
 
 def inner_conftest():
