@@ -374,6 +374,18 @@ class TestBundle:
         assert "_b_.type," not in app and "($22($22(locals.x)) === _b_.type)" in app
         assert "(Object.hasOwn(locals_shim_values,'LATER')?locals_shim_values.LATER:" in app
 
+    def test_function_infos_without_local_names_and_def_line(self, tmp_path):
+        """dropUnreadInfos: every function's infos carry 0 for its local names and the line of
+        its `def` (read only through `__code__` and zero-argument super(), both cut)."""
+        app, info = build_with_values(tmp_path, (
+            "def pair(a, b):\n    total = a + b\n    return [a, total]\n\n\n"
+            "class Value:\n    def __init__(self, x):\n        self.x = x\n"))
+        assert info["lean"]["infos_dropped"] == info["lean"]["functions"] > 0
+        flat = " ".join(app.replace('"', "'").split())
+        assert "['shim.values', 'pair', 'pair', __file__, _b_.None, _b_.None, _b_.None, ['a','b'], null, null, " \
+            "2, 0, 3, [], 0, 0, 0, false, [], frame]" in flat
+        assert "'total'" not in flat
+
     @pytest.mark.parametrize("name, js, message", [
         ("fastLookups", "$B.resolve_in_scopes(n, [a, b, _b_], 0)", "resolve_in_scopes of an unexpected shape"),
         ("dropPositionIndices", "$B.rich_op('__add__', a, b, n)", "without a literal position index"),
@@ -387,11 +399,44 @@ class TestBundle:
         ("shareBoilerplate", "g($B.set_func_attrs(f, frame, 'm'))", "set_func_attrs in an unexpected place"),
         ("shareBoilerplate", "var $0 = 1", "already names \\$0"),
         ("dropMethodClass", "function m(){g($B.get_method_class(f, ns, 'C', ['C']))}", "get_method_class in an unexpected"),
+        ("dropUnreadInfos", "$F(f, ['m', 'f', 'f'], frame)", "expected \\$F\\(f, \\[20 function infos\\]"),
+        ("dropUnreadInfos", "$F(f, [" + "0, " * 11 + "n, " + "0, " * 8 + "], frame)", "11 \\(lineno\\) and 16"),
     ])
     def test_post_passes_refuse_what_they_do_not_understand(self, name, js, message):
         """Brython output of a new shape fails the build instead of being half rewritten."""
         with pytest.raises(build.BuildError, match=message):
             build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {"name": name, "js": js}})
+
+    FUNC_ATTRS = ("$B.func_attrs = {}\nfor (var a of ['__module__','__name__','__qualname__','__file__','__defaults__',"
+                  "'__kwdefaults__','__doc__','arg_names','args_vararg','args_kwarg','positional_length','lineno',"
+                  "'flags','free_vars','kwonlyargs_length','posonlyargs_length','varnames','__annotations__',"
+                  "'__type_params__','__globals__','method_class']) {$B.func_attrs[a] = 0}\n")
+
+    @pytest.mark.parametrize("reader", [
+        "$B.check_infos = function(f){$B.make_function_infos(f, ...f.$function_infos)}",
+        "$B.f = function(f){return f.$function_infos[$B.func_attrs.varnames]}",
+        "$B.f = function(f){return g(f.$function_infos)}",
+        "$B.f = function(f){var infos = f.$function_infos; return infos[$B.func_attrs.lineno]}",
+        "$B.f = function(f){var infos = f.$function_infos; return infos[11]}",
+        "$B.f = function(f, k){return f.$function_infos[$B.func_attrs[k]]}",
+    ])
+    def test_a_runtime_that_can_read_dropped_function_infos_fails_the_build(self, reader):
+        """checkUnreadInfos: code left in the runtime that could read a function's local names or
+        `def` line (which dropUnreadInfos leaves out) stops the build."""
+        with pytest.raises(build.BuildError, match="may read the local names or the line of a function, so the build keeps them"):
+            build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {
+                "name": "checkUnreadInfos", "js": self.FUNC_ATTRS.replace("for (var a of", "for (let a of") + reader}})
+
+    @pytest.mark.parametrize("reader", [
+        "$B.check_infos = function(f){$hsq_cut()}",
+        "$B.f = function(f){var infos = f.$function_infos; return infos[$B.func_attrs.arg_names]}",
+        "$B.f = function(f){return f.$function_infos[$B.func_attrs.__name__]}",
+    ])
+    def test_a_runtime_that_reads_only_kept_function_infos_builds(self, reader):
+        js = self.FUNC_ATTRS.replace("{$B.func_attrs[a] = 0}", "{$B.func_attrs[func_attr]=i++}").replace(
+            "var a of", "var func_attr of") + reader
+        out = build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {"name": "checkUnreadInfos", "js": js}})
+        assert out["js"] == js
 
     def test_post_passes_rewrite_the_known_shapes(self):
         js = ("f.$is_method = true\nf.$function_infos = ['m', 'f', 'C.f']\n$B.set_func_attrs(f, frame, 'm')\n"
