@@ -360,7 +360,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
     if info is not None:
         info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"], lean=answer["lean"],
                     cut=answer.get("cut"), coverage_keys=answer.get("coverage_keys"),
-                    coverage_node_hits=answer.get("coverage_node_hits"))
+                    coverage_names=answer.get("coverage_names"), coverage_node_hits=answer.get("coverage_node_hits"))
     text = ascii_escape(assemble(answer["runtime"], answer["app"]))
     return text.encode("ascii")
 
@@ -437,7 +437,7 @@ def main(argv=None):
     parser.add_argument("--no-minify", action="store_true", help="skip terser (for debugging)")
     parser.add_argument("--coverage", action="store_true",
                         help="instrumented, unminified, nothing cut: for buildtools/coverage.py "
-                             "(also writes OUT.keys.json)")
+                             "(also writes OUT.keys.json, OUT.names.json)")
     args = parser.parse_args(argv)
     try:
         if args.coverage:
@@ -445,6 +445,7 @@ def main(argv=None):
             data = build_bytes(info=info, coverage=True)
             Path(args.out).write_bytes(data)
             Path(args.out + ".keys.json").write_text(json.dumps(info["coverage_keys"]))
+            Path(args.out + ".names.json").write_text(json.dumps(info["coverage_names"]))
             Path(args.out + ".node-hits.txt").write_text(json.dumps(info["coverage_node_hits"]) + "\n")
             print(f"{args.out}: instrumented, {len(info['coverage_keys'])} runtime functions")
             return 0

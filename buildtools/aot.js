@@ -161,10 +161,14 @@ function functionTable(js) {
   const crypto = require('crypto');
   const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
   const fns = [];
-  walk(program, (n) => {
+  walk(program, (n, parent) => {
     if (n.type !== 'FunctionDeclaration' && n.type !== 'FunctionExpression' && n.type !== 'ArrowFunctionExpression') return;
     const text = js.slice(n.start, n.end);
-    fns.push({node: n, key: crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)});
+    // what the function is called where it is defined (buildtools/coverage.py KEEP matches it)
+    const name = n.id ? n.id.name : parent && parent.type === 'AssignmentExpression' && parent.right === n ?
+      js.slice(parent.left.start, parent.left.end) : parent && parent.type === 'Property' && parent.value === n ?
+      js.slice(parent.key.start, parent.key.end) : parent && parent.type === 'VariableDeclarator' ? parent.id.name || '' : '';
+    fns.push({node: n, name, key: crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)});
   });
   return fns;
 }
@@ -205,7 +209,7 @@ function instrument(js) {
     `else if(typeof fetch=='function'){fetch('/__hsqcov',{method:'POST',body:b}).catch(function(){})}}catch(e){}}` +
     `if(typeof setInterval=='function'&&typeof navigator=='object'){setInterval(flush,50);` +
     `typeof addEventListener=='function'&&addEventListener('pagehide',function(){flush(true)})}})();\n`;
-  return {js: prelude + out, keys: fns.map(f => f.key)};
+  return {js: prelude + out, keys: fns.map(f => f.key), names: fns.map(f => f.name)};
 }
 
 function cutFunctions(js, cutKeys) {
@@ -689,17 +693,72 @@ const SHARED_CALLS = ['$call', '$bool', '$getattr', 'trace_return_and_leave', 'c
 // cost more brotli than the shorter text saved; fixed names keep the modules' text alike.
 const SHARED_ALIAS = Object.fromEntries(SHARED_CALLS.map((n, i) => [n, '$' + i]));
 const FN_HELPER = '$F';
-const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER]);
+const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER, '$I']);   // $I: IMPORT_HELPER
 const SHARED_PLACEHOLDER = '/*$hsq_shared*/';
 const FN_HELPER_JS = `function ${FN_HELPER}(f,infos,frame,method){if(method){f.$is_method=true}` +
   'f.$function_infos=infos;$B.set_func_attrs(f,frame,infos[0]);f.ob_type=$B.function;' +
   'f.__annotate__=$B.builtins.None}';
 
+// Imports, issue #12. `from M import N` compiles to $B.$import_from(M, N, {}, 0, locals, inum), which
+// runs Brython's whole import system ($B.import, __import__: path and package resolution, finders)
+// only to find M in $B.imported, where it always is: build.py (Rule 1) orders the browser modules
+// so that each one's imports run before it, and the rest are the runtime's own modules. So
+// directImports writes `locals.N = $I("M", "N")`, a lookup of the name on the module as __import__
+// would do it (the attribute, else a submodule of that name, else ImportError), and
+// `import M` (M without dots) `locals.M = $B.imported.M`. Other shapes (aliases, relative or
+// star imports, dotted `import a.b`) keep the generic call.
+const IMPORT_HELPER = '$I';
+const IMPORT_HELPER_JS = `function ${IMPORT_HELPER}(m,n){var mod=$B.imported[m],v;try{v=$B.$getattr(mod,n)}catch(err){` +
+  "v=$B.imported[m+'.'+n];if(v===undefined){$B.RAISE($B.builtins.ImportError,\"cannot import name '\"+n+\"' from '\"+m+\"'\")}}" +
+  'return v&&v.$js_func?v.$js_func:v}';
+
+function directImports(js, label) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const str = (n) => n && n.type === 'Literal' && typeof n.value === 'string' ? n.value : null;
+  const num = (n, v) => n && n.type === 'Literal' && n.value === v;
+  const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+  const edits = [];
+  let from = 0, plain = 0, kept = 0;
+  walk(program, (n) => {
+    if (n.type === 'Identifier' && n.name === IMPORT_HELPER) {
+      fail(`${label}: generated code already names ${IMPORT_HELPER}, the build's import helper`);
+    }
+  });
+  walk(program, (n) => {
+    if (n.type !== 'ExpressionStatement' || n.expression.type !== 'CallExpression') return;
+    const c = n.expression, a = c.arguments;
+    if (c.callee.type !== 'MemberExpression' || !isB(c.callee.object) || c.callee.computed) return;
+    const fn = c.callee.property.name;
+    if (fn === '$import_from') {
+      if (a.length === 6 && str(a[0]) && NAME.test(str(a[1]) || '') && a[2].type === 'ObjectExpression' &&
+          a[2].properties.length === 0 && num(a[3], 0) && a[4].type === 'Identifier' && num(a[5], 0) &&
+          /^[\w.]+$/.test(str(a[0]))) {
+        edits.push([n.start, n.end, `${a[4].name}.${str(a[1])} = ${IMPORT_HELPER}(${JSON.stringify(str(a[0]))}, ` +
+                                    `${JSON.stringify(str(a[1]))})`]);
+        from++;
+      } else kept++;
+    } else if (fn === 'import') {
+      if (a.length === 5 && NAME.test(str(a[0]) || '') && a[1].type === 'ArrayExpression' && a[1].elements.length === 0 &&
+          a[2].type === 'ObjectExpression' && a[2].properties.length === 0 && a[3].type === 'Identifier' && num(a[4], 0)) {
+        edits.push([n.start, n.end, `${a[3].name}.${str(a[0])} = $B.imported.${str(a[0])}`]);
+        plain++;
+      } else kept++;
+    }
+  });
+  edits.sort((x, y) => y[0] - x[0]);
+  let out = js;
+  for (const [x, y, r] of edits) out = out.slice(0, x) + r + out.slice(y);
+  try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
+  catch (err) { fail(`${label}: directImports made invalid JS: ${err.message}`); }
+  return {js: out, from, plain, kept};
+}
+
 function shareBoilerplate(js, label) {
   const acorn = require(path.join(NODE_MODULES, 'acorn'));
   const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
   walk(program, (n) => {
-    if (n.type === 'Identifier' && SHARED_NAMES.has(n.name)) {
+    if (n.type === 'Identifier' && SHARED_NAMES.has(n.name) && n.name !== IMPORT_HELPER) {   // directImports: checked there
       fail(`${label}: generated code already names ${n.name}, a name of the build's shared helpers`);
     }
   });
@@ -891,7 +950,7 @@ async function main(req) {
   NODE_MODULES = req.node_modules;
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
     const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, fastLookups, shareBoilerplate,
-                    dropUnreadInfos, checkUnreadInfos: requireUnreadInfos};
+                    dropUnreadInfos, checkUnreadInfos: requireUnreadInfos, directImports};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -911,10 +970,10 @@ async function main(req) {
   danglingCheck(fs.readFileSync(req.brython_js, 'utf8'), runtime, req.compiler_only);
   const staged = stageRuntime(runtime, req.separator);
   runtime = staged.js;
-  let cutInfo = null, coverageKeys = null;
+  let cutInfo = null, coverageKeys = null, coverageNames = null;
   if (req.coverage) {
     const inst = instrument(runtime);
-    runtime = inst.js; coverageKeys = inst.keys;
+    runtime = inst.js; coverageKeys = inst.keys; coverageNames = inst.names;
   } else if (req.cut_keys && req.cut_keys.length) {
     const c = cutFunctions(runtime, req.cut_keys);
     runtime = c.js;
@@ -928,14 +987,15 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0};
   const sharedUsed = new Set();
   // a runtime that can still read them (a build without the cut, or a new reader un-cut) keeps them
   const infoReaders = req.coverage ? ['coverage build'] : checkUnreadInfos(runtime).readers;
   leanCounts.infos_readers = infoReaders.length;
   const lean = (js, label) => {
     const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
-      m = dropMethodClass(x.js, label), f = fastLookups(m.js, label), b = shareBoilerplate(f.js, label),
+      m = dropMethodClass(x.js, label), f = fastLookups(m.js, label), d = directImports(f.js, label),
+      b = shareBoilerplate(d.js, label),
       u = infoReaders.length ? b : dropUnreadInfos(b.js, label);
     leanCounts.type_calls += f.types; leanCounts.forward_names += f.names;
     leanCounts.identities += f.identities; leanCounts.bool_tests += f.tests;
@@ -944,6 +1004,7 @@ async function main(req) {
     leanCounts.position_indices += x.args + x.statements;
     leanCounts.functions += b.functions;
     if (u !== b) leanCounts.infos_dropped += u.functions;
+    leanCounts.imports_direct += d.from + d.plain; leanCounts.imports_generic += d.kept;
     for (const name of b.used) sharedUsed.add(name);
     return u.js;
   };
@@ -962,7 +1023,8 @@ async function main(req) {
   // step, once the runtime's set-up has run
   const shared = SHARED_CALLS.filter(n => sharedUsed.has(n));
   checkSharedCalls(runtime, shared);
-  const sharedDecl = (shared.length ? 'var ' + shared.map(n => SHARED_ALIAS[n]).join(',') + '\n' : '') + FN_HELPER_JS + '\n';
+  const sharedDecl = (shared.length ? 'var ' + shared.map(n => SHARED_ALIAS[n]).join(',') + '\n' : '') + FN_HELPER_JS + '\n' +
+    (leanCounts.imports_direct ? IMPORT_HELPER_JS + '\n' : '');
   steps.unshift('function(){' + shared.map(n => `${SHARED_ALIAS[n]}=$B.${n}`).join(';') + '}');
   if (req.app_prelude.split(SHARED_PLACEHOLDER).length !== 2) fail(`app prelude: ${SHARED_PLACEHOLDER} must occur exactly once`);
   // explicit semicolons/commas: no ASI surprises between parts
@@ -990,7 +1052,7 @@ async function main(req) {
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
+  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_names: coverageNames, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

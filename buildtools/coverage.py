@@ -15,6 +15,8 @@ Rule 1: by default a run only un-cuts: `cut = old cut - keys that ran`. A code p
         with failing tests, since a failed test may have stopped before the code it covers.
 Rule 2: a key (hash of a function's source text) is cut only if no function with that text ran,
         so functions that share their text are cut together or not at all.
+Rule 3: functions named in KEEP are never cut, run or not: the error paths a green run seldom
+        takes, where a stub would turn an error the shim records into one thrown into the page.
 
     python -m buildtools.coverage merge [--full] BUILD.keys.json hits.txt [more hits...] \\
            [other-build.keys.json its-hits.txt ...]
@@ -25,6 +27,7 @@ the hits files after it (one JSON list of function indices a line) are read agai
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +43,17 @@ SUITES = ["tests/e2e"]
 NODE_DIRS = ["buildtools/node_modules", "tests/types/node_modules", "tests/routers/node_modules"]
 SKIP = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis"}
 BUNDLE = Path("static") / "hsq-shim.js"
+# Runtime functions never cut (Rule 3), by the name they are defined under (build.py --coverage
+# writes the names beside the keys). The adapter's `except Exception` handlers record
+# str(error), so every exception type's __str__ must work; the start-up runner reports a failed
+# step through $B.handle_error, which prints the Python traceback to the console; the stubs of
+# the removed types raise their own message.
+KEEP = [
+    re.compile(r"\.tp_str$"),
+    re.compile(r"^\$B\.(handle_error|show_error|error_trace|get_stderr)$"),
+    re.compile(r"^\$io_funcs\.(write|flush)$"),
+    re.compile(r"^removed$"),
+]
 
 
 def ran_keys(keys, hit_lines):
@@ -60,15 +74,29 @@ def old_cut(out=OUT):
     return set(data["cut"])
 
 
+def kept_keys(keys, names):
+    """Keys of the functions KEEP names (Rule 3)."""
+    return {key for key, name in zip(keys, names) if any(k.search(name) for k in KEEP)}
+
+
+def names_for(keys_file):
+    """The names build.py --coverage wrote beside a .keys.json."""
+    path = Path(str(keys_file)[:-len(".keys.json")] + ".names.json")
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: rebuild the instrumented bundle (build.py --coverage)")
+    return json.loads(path.read_text())
+
+
 def write_cut(groups, full, out=OUT):
-    """groups: [(keys, hit lines)]. Returns (function keys, ran, cut) and writes out."""
-    all_keys, used = set(), set()
-    for keys, lines in groups:
+    """groups: [(keys, hit lines, names)]. Returns (function keys, ran, cut) and writes out."""
+    all_keys, used, keep = set(), set(), set()
+    for keys, lines, names in groups:
         all_keys.update(keys)
         used |= ran_keys(keys, lines)
+        keep |= kept_keys(keys, names)
     before = None if full else old_cut(out)
     base = all_keys if before is None else before & all_keys   # keys of changed text: kept
-    cut = sorted(base - used)
+    cut = sorted(base - used - keep)
     out.write_text(json.dumps({"brython": runtime.BRYTHON_VERSION, "functions": len(groups[-1][0]),
                                "ran": len(used), "cut": cut}, indent=0) + "\n")
     how = "all functions" if before is None else f"the old list ({len(before)})"
@@ -95,7 +123,7 @@ def merge(argv):
     groups = []
     for arg in args.files:
         if arg.endswith(".keys.json"):
-            groups.append((json.loads(Path(arg).read_text()), []))
+            groups.append((json.loads(Path(arg).read_text()), [], names_for(arg)))
         else:
             groups[-1][1].extend(Path(arg).read_text().splitlines())
     write_cut(groups, args.full, args.out)
@@ -174,7 +202,7 @@ def _run_in(scratch, args):
             return 1
         print(f"pytest exited {tests.returncode}: only un-cutting what ran (old cut - ran)", file=sys.stderr)
     keys = json.loads(Path(str(bundle) + ".keys.json").read_text())
-    write_cut([(keys, lines)], args.full, args.out)
+    write_cut([(keys, lines, names_for(str(bundle) + ".keys.json"))], args.full, args.out)
     print("now rebuild: python build.py (and commit static/hsq-shim.js with buildtools/cut-functions.json)")
     return 0
 

@@ -407,6 +407,17 @@ class TestBundle:
         with pytest.raises(build.BuildError, match=message):
             build.run_aot({"node_modules": str(build.NODE_MODULES), "pass_test": {"name": name, "js": js}})
 
+    def test_imports_are_lookups_on_modules_already_set_up(self, tmp_path):
+        """directImports: `from M import N` reads N off $B.imported[M] (build.py orders the modules
+        so M has run), `import javascript` binds the runtime's module; no generic import call left."""
+        app, info = build_with_values(tmp_path, (
+            "import javascript\nfrom browser import window\n\n\n"
+            "class Value:\n    def __init__(self, x):\n        self.x = x\n"))
+        assert info["lean"]["imports_direct"] >= 3 and info["lean"]["imports_generic"] == 0
+        assert "$import_from" not in app and "$B.import(" not in app
+        assert "locals_shim_values.javascript = $B.imported.javascript" in app
+        assert '.window = $I("browser", "window")' in app and "function $I(m,n)" in app
+
     FUNC_ATTRS = ("$B.func_attrs = {}\nfor (var a of ['__module__','__name__','__qualname__','__file__','__defaults__',"
                   "'__kwdefaults__','__doc__','arg_names','args_vararg','args_kwarg','positional_length','lineno',"
                   "'flags','free_vars','kwonlyargs_length','posonlyargs_length','varnames','__annotations__',"
@@ -492,6 +503,8 @@ class TestCoverageCut:
         keys, node_hits = info["coverage_keys"], info["coverage_node_hits"]
         assert len(keys) > 1000 and "__hsqC[0]=1" in text and "/__hsqcov" in text
         assert 0 < len(node_hits) < len(keys)             # the link check ran part of the runtime
+        names = info["coverage_names"]                    # what buildtools/coverage.py KEEP matches
+        assert len(names) == len(keys) and "$B.handle_error" in names and "_b_.KeyError.tp_str" in names
         # cut every function the Node set-up did not run: the runtime still loads (link check)
         ran = {keys[i] for i in node_hits}
         cut = sorted(set(keys) - ran)
@@ -515,11 +528,26 @@ class TestCoverageCut:
         out.write_text('{"brython": "%s", "cut": ["a", "b", "c"]}' % runtime.BRYTHON_VERSION)
         keys = tmp_path / "build.keys.json"
         keys.write_text('["a", "b", "d"]')
+        (tmp_path / "build.names.json").write_text('["$B.f", "g", "h.tp_repr"]')
         hits = tmp_path / "hits.txt"
         hits.write_text("[0]\n\n")
         args = ["--out", str(out)] + (["--full"] if full else []) + [str(keys), str(hits)]
         assert coverage.main(["merge"] + args) == 0
         assert json.loads(out.read_text())["cut"] == expected
+
+    def test_error_paths_are_never_cut(self, tmp_path):
+        """KEEP: what formats or reports an error stays, even where no test ran it (an
+        exception's __str__ is what the adapter records; a stub there would throw instead)."""
+        from buildtools import coverage
+        out = tmp_path / "cut.json"
+        keys = tmp_path / "build.keys.json"
+        keys.write_text('["a", "b", "c", "d", "e"]')
+        (tmp_path / "build.names.json").write_text(
+            '["_b_.KeyError.tp_str", "$B.handle_error", "removed", "$B.handle_errors", "_b_.KeyError.tp_repr"]')
+        hits = tmp_path / "hits.txt"
+        hits.write_text("[]\n")
+        assert coverage.main(["merge", "--full", "--out", str(out), str(keys), str(hits)]) == 0
+        assert json.loads(out.read_text())["cut"] == ["d", "e"]
 
     def test_real_cut_list_matches_the_runtime(self):
         """Most listed keys still name a function: a stale list would silently cut nothing."""
