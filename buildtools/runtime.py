@@ -132,6 +132,15 @@ TEXT_PATCHES = [
      'All Rights Reserved.\n'
      '`\n',
      "", 1),
+    # browser.html made one class per HTML tag (130 of them: 130 of the 318 types finalised at
+    # start-up, ~40 % of that work) for Python code that builds elements (html.DIV()); the shim
+    # builds none and does not import browser.html. The module stays, without the classes:
+    # $B.get_class of an element then finds no tag class and answers DOMNode, the class every
+    # tag class derives from without overriding attribute access.
+    ("browser.html without its 130 tag classes",
+     "for(var tagName of tags){var klass=makeTagClass(tagName)\nklass.$factory=makeFactory(klass)\n"
+     "html[tagName]=klass\n$B.str_dict_set(html.tags,tagName,klass)}\n",
+     "", 1),
     # Start-up in short tasks: finalising every builtin type is one 60-80 ms loop under load.
     # Take a snapshot of the types here, finalise them in FINALIZE_CHUNKS later segments (each
     # one step of the staged start-up, see buildtools/aot.js), in the same order.
