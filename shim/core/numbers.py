@@ -28,11 +28,12 @@ def js_number_text(value):
         return layout(str(value))
     if value != value:
         return "NaN"
-    if value in (float("inf"), float("-inf")):
+    text = repr(value)
+    if text == "inf" or text == "-inf":     # not float("inf") per call: two string parses
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "0"
-    return layout(repr(value))
+    return layout(text)
 
 
 def layout(text):
