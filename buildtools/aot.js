@@ -300,7 +300,6 @@ function checkUnreadInfos(runtime) {
   const dropped = new Set(Object.values(UNREAD_INFOS));
   const str = (n) => n && (n.type === 'Identifier' ? n.name : n.type === 'Literal' && typeof n.value === 'string' ? n.value : null);
   const prop = (n, name) => n && n.type === 'MemberExpression' && !n.computed && n.property.name === name;
-  const text = (n) => runtime.slice(n.start, n.end);
   const near = (n) => JSON.stringify(runtime.slice(Math.max(0, n.start - 80), n.end + 40));
   const lists = [], bad = [], aliases = new Map(), sites = [];
   const visit = (node, parent) => {
@@ -334,13 +333,11 @@ function checkUnreadInfos(runtime) {
   // each dynamic site must sit inside one of the listed statements
   const flat = runtime.replace(/\s+/g, '');
   for (const site of sites) {
+    const before = runtime.slice(0, site.start).replace(/\s+/g, '').length;   // the site's offset in flat
     const ok = INFOS_DYNAMIC_SITES.some(known => {
       const k = known.replace(/\s+/g, '');
-      let at = flat.indexOf(k);
-      while (at >= 0) {
-        const before = runtime.slice(0, site.start).replace(/\s+/g, '').length;
+      for (let at = flat.indexOf(k); at >= 0; at = flat.indexOf(k, at + 1)) {
         if (before >= at && before < at + k.length) return true;
-        at = flat.indexOf(k, at + 1);
       }
       return false;
     });
@@ -353,9 +350,9 @@ function checkUnreadInfos(runtime) {
     const fn = scopes.filter(f => f.start <= decl.start && decl.end <= f.end).sort((x, y) => (x.end - x.start) - (y.end - y.start))[0];
     walk(fn, (n, parent, key) => {
       if (n.type !== 'Identifier' || n.name !== alias || n === decl.id) return;
-      const indexed = parent && parent.type === 'MemberExpression' && key === 'object' && parent.computed &&
-        prop(parent.property, parent.property.property && parent.property.property.name) &&
-        prop(parent.property.object, 'func_attrs') && !dropped.has(parent.property.property.name);
+      const index = parent && parent.type === 'MemberExpression' && key === 'object' && parent.computed ? parent.property : null;
+      const indexed = index && index.type === 'MemberExpression' && !index.computed && prop(index.object, 'func_attrs') &&
+        !dropped.has(index.property.name);
       if (!indexed) bad.push(near(n));
     });
   }
