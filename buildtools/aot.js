@@ -703,7 +703,8 @@ const FN_HELPER_JS = `function ${FN_HELPER}(f,infos,frame,method){if(method){f.$
 // directImports writes `locals.N = $I("M", "N")`, a lookup of the name on the module as __import__
 // would do it (the attribute, else a submodule of that name, else ImportError), and
 // `import M` (M without dots) `locals.M = $B.imported.M`. Other shapes (aliases, relative or
-// star imports, dotted `import a.b`) keep the generic call.
+// star imports, dotted `import a.b`) keep the generic call, and fail the build while the cut
+// removes the import system (the shim has none of them).
 const IMPORT_HELPER = '$I';
 const IMPORT_HELPER_JS = `function ${IMPORT_HELPER}(m,n){var mod=$B.imported[m],v;try{v=$B.$getattr(mod,n)}catch(err){` +
   "v=$B.imported[m+'.'+n];if(v===undefined){$B.RAISE($B.builtins.ImportError,\"cannot import name '\"+n+\"' from '\"+m+\"'\")}}" +
@@ -1016,6 +1017,16 @@ async function main(req) {
   const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
+  // An import directImports leaves to Brython needs its import system, which the cut may have
+  // removed: say so now rather than let the start-up fail with the cut's error on every page.
+  const esc = (t) => t.replace(/\$/g, '\\$');
+  const cutImports = ['$import_from', 'import'].filter(n =>
+    new RegExp(`\\$B\\.${esc(n)}=function\\([^)]*\\)\\{${esc(CUT_FN)}\\(\\)\\}`).test(runtime));
+  if (leanCounts.imports_generic && cutImports.length) {
+    fail(`${leanCounts.imports_generic} import(s) of a shape directImports does not rewrite (an alias, a relative, ` +
+         `star or dotted import) need $B.${cutImports.join(', $B.')}, cut from the runtime: write the import ` +
+         'as `from M import N` / `import M`, or extend directImports');
+  }
   // the shared helpers (shareBoilerplate): aliases declared in the app's closure, read in a first
   // step, once the runtime's set-up has run
   const shared = SHARED_CALLS.filter(n => sharedUsed.has(n));

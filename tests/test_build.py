@@ -418,6 +418,12 @@ class TestBundle:
         assert "locals_shim_values.javascript = $B.imported.javascript" in app
         assert '.window = $I("browser", "window")' in app and "function $I(m,n)" in app
 
+    def test_an_import_left_to_the_cut_import_system_fails_the_build(self, tmp_path):
+        """An aliased import keeps Brython's generic call, whose import system the cut removed:
+        the build says so instead of shipping a bundle that fails at start-up."""
+        with pytest.raises(build.BuildError, match="directImports does not rewrite .* cut from the runtime"):
+            build_with_values(tmp_path, "from browser import window as w\n")
+
     FUNC_ATTRS = ("$B.func_attrs = {}\nfor (var a of ['__module__','__name__','__qualname__','__file__','__defaults__',"
                   "'__kwdefaults__','__doc__','arg_names','args_vararg','args_kwarg','positional_length','lineno',"
                   "'flags','free_vars','kwonlyargs_length','posonlyargs_length','varnames','__annotations__',"
