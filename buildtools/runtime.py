@@ -198,10 +198,12 @@ FAST_PATCHES = [
      "_b_.dict[$B.FAST_ITER]=hsq_key_iter\n"
      "$B.dict_keys[$B.FAST_ITER]=function(v,s,f,l){return hsq_key_iter(v.dict_obj,s,f,l)}\n", 1),
     # len() of a list, tuple or str: what their __len__ (mp_length) returns.
-    ("fast path: len() of list, tuple, str",
+    # A JS Array (no Python type): what js_array.__len__ returns.
+    ("fast path: len() of list, tuple, JS Array, str",
      "var len=_b_.len=function(obj){check_nb_args_no_kw('len',1,arguments)\n",
      "var len=_b_.len=function(obj){check_nb_args_no_kw('len',1,arguments)\n"
-     "if(Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple)){return obj.length}\n"
+     "if(Array.isArray(obj)&&(obj.ob_type===_b_.list||obj.ob_type===_b_.tuple"
+     "||(obj.ob_type===undefined&&obj[$B.OB_TYPE]===undefined))){return obj.length}\n"
      "if(typeof obj=='string'){return _b_.str.mp_length(obj)}\n", 1),
     ("fast path: truth of a list or tuple",
      "$B.$bool=function(obj,bool_class){\n",
@@ -216,6 +218,18 @@ FAST_PATCHES = [
      "if(typeof item=='number'&&Array.isArray(obj)){var k=obj.ob_type\n"
      "if(k===_b_.list||k===_b_.tuple){var i=item>=0?item:obj.length+item\nif(i>=0&&i<obj.length){return obj[i]}}"
      "else if(k===undefined&&obj[$B.OB_TYPE]===undefined){return $B.jsobj2pyobj(obj[item<0?item+obj.length:item])}}\n", 1),
+    # The class of a plain JS object: whether its prototype has an own `length` (SizedJSObj),
+    # without listing every name of the prototype on each call (type() of any page object).
+    ("fast path: a JS object's class",
+     "if(Object.getOwnPropertyNames(proto).indexOf('length')>-1)",
+     "if(Object.hasOwn(proto,'length'))", 1),
+    # A JS object passed back to JS (Object.keys(entry)): generic conversion returns it as it
+    # is after a class lookup and a dozen type tests; an object with no Python type is not
+    # a Python object, so it is returned at once.
+    ("fast path: a JS object passed to JS",
+     "let _jsobj=pyobj[JSOBJ]\nif(_jsobj !==undefined){return _jsobj}\n",
+     "let _jsobj=pyobj[JSOBJ]\nif(_jsobj !==undefined){return _jsobj}\n"
+     "if(typeof pyobj=='object'&&pyobj.ob_type===undefined&&pyobj[$B.OB_TYPE]===undefined&&!Array.isArray(pyobj)){return pyobj}\n", 1),
     # A method call: the same function and `this`, without making a bound function per call.
     ("fast path: method calls without a bound function",
      "return in_klass_dict.bind(null,obj)(...args)}",

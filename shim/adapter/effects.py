@@ -138,7 +138,7 @@ class EffectRunner:
 
     def keep(self, array, item):
         array.push(item)
-        if array.length > RECORD_LIMIT:
+        if len(array) > RECORD_LIMIT:
             array.shift()
 
     def note_error(self, where, error):

@@ -128,12 +128,12 @@ class Starter:
             preload = self.preload
             while True:
                 taken = self.taken
-                if taken < queue.length:
+                if taken < len(queue):
                     # What the page queued so far, in order, in one loop of locals
                     # (per-entry cost at load, #18); the deadline still ends it. The
                     # length is read each time: an entry's getter may change the Array.
                     spent = False
-                    while taken < queue.length and not spent:
+                    while taken < len(queue) and not spent:
                         entry = read_entry(queue[taken])
                         if taken < preload:
                             load.add(entry)
@@ -171,7 +171,7 @@ class Starter:
         privacy = page_queue("_hsp")
         try:
             # Entries pushed by the listeners just called, still in the Array.
-            while self.taken < queue.length:
+            while self.taken < len(queue):
                 entry = read_entry(queue[self.taken])
                 self.taken += 1
                 self.run_one(entry)

@@ -26,13 +26,19 @@ _to_string = window.Object.new().toString
 _is_array = window.Array.isArray
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
+JS_ARRAY = javascript.Array                 # type() of every JS Array, any realm
+JS_FUNCTION = type(_object_keys)            # type() of every JS function
 
 
 def to_py(value, depth, budget):
     """A JS value as plain Python: to_py(value, 0, [MAX_VALUES]). `budget` ([n]) bounds the
     values read per entry, so a wide cyclic object costs at most MAX_VALUES reads instead of
     width ** depth. No defaults on purpose: a call with exactly its parameters takes
-    Brython's fast argument path (a default costs the generic parser on every call)."""
+    Brython's fast argument path (a default costs the generic parser on every call).
+
+    Written for the per-entry cost at load (#18): the kind comes from one type() (no JS
+    call for arrays and functions), strings and ints in an array or object are copied
+    without a call, and loops are `while` (a range() is a generic type call in Brython)."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
         return value
@@ -41,29 +47,45 @@ def to_py(value, depth, budget):
     budget[0] -= 1
     if budget[0] < 0:
         return None
-    if _is_array(value):                  # the common case first: one JS call
-        n = value.length
+    if kind is JS_ARRAY:                    # the common case first
+        n = len(value)
         if n > MAX_ITEMS:
             n = MAX_ITEMS
-        return [to_py(value[i], depth + 1, budget) for i in range(n)]
-    tag = _to_string.call(value)
-    if tag == "[object Function]" or tag == "[object AsyncFunction]":
+        out = []
+        i = 0
+        while i < n:
+            item = value[i]
+            kind = type(item)
+            if kind is str or kind is int:
+                out.append(item)
+            else:
+                out.append(to_py(item, depth + 1, budget))
+            i += 1
+        return out
+    if kind is JS_FUNCTION:                 # typeof "function", async ones too (Q8)
         return PageFunction(value)
     # Any other object: its own enumerable keys (a hostile prototype adds nothing).
     keys = _object_keys(value)
-    if len(keys) == 1 and keys[0] == "$hsq_unreadable":
+    n = len(keys)
+    if n == 1 and keys[0] == "$hsq_unreadable":
         # The runtime's stand-in for a value whose conversion threw (buildtools/runtime.py).
         return Unreadable(str(_reflect_get(value, keys[0]))[:200])
-    n = len(keys)
     if n > MAX_ITEMS:
         n = MAX_ITEMS
     out = {}
-    for i in range(n):
+    i = 0
+    while i < n:
         key = keys[i]
         # Brython keeps str dict keys in a JS object, where "__proto__" would set the
         # dict's prototype instead of a key: drop it (it means nothing to HubSpot).
         if key != "__proto__":
-            out[key] = to_py(_reflect_get(value, key), depth + 1, budget)
+            item = _reflect_get(value, key)
+            kind = type(item)
+            if kind is str or kind is int:
+                out[key] = item
+            else:
+                out[key] = to_py(item, depth + 1, budget)
+        i += 1
     return out
 
 

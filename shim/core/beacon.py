@@ -75,15 +75,18 @@ def object_pairs(mapping):
 
 def has_long_text(mapping):
     """True when object_pairs() would cut something (for the record)."""
-    keys = list(mapping.keys())
-    for i in range(len(keys)):
-        if len(keys[i]) > MAX_VALUE:
+    for key in mapping:                     # runs per identify: no key list, no range()
+        if len(key) > MAX_VALUE:
             return True
-        value = mapping[keys[i]]
-        values = value if type(value) is list else [value]
-        for j in range(len(values)):
-            if type(values[j]) is str and len(values[j]) > MAX_VALUE:
+        value = mapping[key]
+        kind = type(value)
+        if kind is str:
+            if len(value) > MAX_VALUE:
                 return True
+        elif kind is list:
+            for item in value:
+                if type(item) is str and len(item) > MAX_VALUE:
+                    return True
     return False
 
 

@@ -273,20 +273,21 @@ def parse(entry, signatures=None, optional=None):
             return Ignored(name, "HubSpot-internal command: accepted, no effect in the shim")
         return Ignored(name if len(name) <= 60 else name[:60] + "...", "unknown method")
     kinds = signatures[name]
+    given = len(entry)
     args = []
-    for i in range(len(kinds)):
-        check = kinds[i]
-        raw = entry[i + 1] if i + 1 < len(entry) else None
+    at = 1                                  # runs per queued entry: no range()
+    for check in kinds:
+        raw = entry[at] if at < given else None
         value = check(raw) if raw is not None else None
         if value is None:
-            got = describe(raw) if i + 1 < len(entry) else "nothing"
-            return Ignored(name, "argument " + str(i + 1) + " must be " + KIND_NAMES[check]
+            got = describe(raw) if at < given else "nothing"
+            return Ignored(name, "argument " + str(at) + " must be " + KIND_NAMES[check]
                            + ", got " + got)
         args.append(value)
+        at += 1
     if optional is not None and name in optional:
-        extra = optional[name]
-        for i in range(len(extra)):
-            at = len(kinds) + 1 + i
-            raw = entry[at] if at < len(entry) else None
-            args.append(extra[i](raw) if raw is not None else None)
+        for check in optional[name]:
+            raw = entry[at] if at < given else None
+            args.append(check(raw) if raw is not None else None)
+            at += 1
     return Command(name, args)

@@ -127,6 +127,15 @@ def install():
     window.fixtureResult = cases()
     a = window.Array.of(1, "x", 2.5)
     window.fixtureJs = [repr(x) for x in (a[0], a[1], a[2], a[-3], a[-1], len(a))]
+    # JS objects handed back to JS as they are; Python values still converted.
+    o = window.JSON.parse('{"k": 1, "s": "x"}')
+    proto = window.Object.create(window.Object.prototype)
+    window.Object.defineProperty(proto, "length", {"value": 0})
+    body = window.document.body
+    window.fixtureObjects = [repr(x) for x in (
+        list(window.Object.keys(o)), window.Reflect.get(o, "s"), window.Array.of(o)[0] is o,
+        window.Array.of(body)[0] is body, window.JSON.stringify(["a", [1, True]]),
+        type(o).__name__, type(window.Object.create(proto)).__name__, len(window.Array.of()))]
 '''
 
 
@@ -149,4 +158,7 @@ def test_fast_paths_return_what_python_returns(page, bundle):
     for i, (got, want) in enumerate(zip(result, expected)):
         assert got == want, (i, got, want)
     assert page.evaluate("() => Array.from(window.fixtureJs)") == ["1", "'x'", "2.5", "1", "2.5", "3"]
+    assert page.evaluate("() => Array.from(window.fixtureObjects)") == [
+        "['k', 's']", "'x'", "True", "True", "'[\"a\",[1,true]]'",
+        "'JSObject'", "'SizedJavascriptObject'", "0"]
     assert errors == []

@@ -144,6 +144,28 @@ class TestBadInput:
         ]
         assert page.evaluate("({}).polluted") is None
 
+    def test_a_function_is_what_typeof_calls_a_function(self, page):
+        """Q8: a pushed function is called as fn(tracker, hstc), an async one and a Proxy
+        of one too; a generator function is a function (its body runs only when iterated);
+        an object that only calls itself a function (Symbol.toStringTag) is an object."""
+        capture(page)
+        errors = errors_of(page)
+        page.goto("/tests/e2e/pages/bad-input.html")
+        wait_until_ready(page)
+        before = page.evaluate("hsqShim.ignored.length")
+        page.evaluate("""() => {
+            window.called = [];
+            _hsq.push(async function (tracker) { called.push('async ' + typeof tracker); });
+            _hsq.push(new Proxy(function () {}, {apply: () => { called.push('proxy'); }}));
+            _hsq.push(function* () { called.push('generator body'); });
+            _hsq.push({[Symbol.toStringTag]: 'Function'});
+        }""")
+        settle(page)
+        assert page.evaluate("called") == ["async object", "proxy"]
+        reasons = page.evaluate("hsqShim.ignored.slice(%d).map(i => i.entry + ': ' + i.reason)" % before)
+        assert reasons == ["object(0 keys): not an array or a function"]
+        assert errors == []
+
 
 class TestInclusion:
     def test_loaded_after_load_and_twice_gives_one_page_view(self, page):
