@@ -250,11 +250,10 @@ def describe(value):
     return kind.__name__
 
 
-def parse(entry, signatures=None, optional=None):
-    """One raw queue entry -> Command or Ignored (against `_hsq`'s table by default)."""
-    if signatures is None:
-        signatures = SIGNATURES
-        optional = OPTIONAL
+def parse(entry, signatures, optional):
+    """One raw queue entry -> Command or Ignored: parse(entry, SIGNATURES, OPTIONAL) for
+    `_hsq`, parse(entry, PRIVACY_SIGNATURES, None) for `_hsp`. No defaults on purpose: under
+    Brython a function with a default parses its arguments generically on every call."""
     if type(entry) is PageFunction:
         if signatures is not SIGNATURES:        # only `_hsq` runs pushed functions
             return Ignored("function", "functions are run on _hsq only")

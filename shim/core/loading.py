@@ -48,8 +48,6 @@ class Load:
 
     def add(self, entry):
         """An entry the page queued before load: parsed and sorted into its pass."""
-        # Every argument given: Brython parses the arguments of a call that leaves a
-        # default unfilled with its generic parser (this runs once per queued entry).
         item = parse(entry, SIGNATURES, OPTIONAL)
         step = pass_of(item, PASSES)
         if step == CONFIG:

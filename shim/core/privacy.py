@@ -39,7 +39,7 @@ class PrivacyQueue:
         self.change(initial_consent(self.policy, cookies, self.gpc), env, effects)
         parsed = []
         for i in range(len(entries)):
-            parsed.append(parse(entries[i], PRIVACY_SIGNATURES))
+            parsed.append(parse(entries[i], PRIVACY_SIGNATURES, None))
         config, priority, rest = passes(parsed, PRIVACY_PASSES)
         ordered = config + rest
         for i in range(len(ordered)):
@@ -48,7 +48,7 @@ class PrivacyQueue:
 
     def push(self, entry, env):
         effects = []
-        result = self.run(parse(entry, PRIVACY_SIGNATURES), env, effects)
+        result = self.run(parse(entry, PRIVACY_SIGNATURES, None), env, effects)
         return result, effects
 
     def run(self, item, env, effects):

@@ -9,15 +9,15 @@ Rule 2: the automatic first page view is HubSpot's prelude entry
         entry of pass (d), after every setPath / identify the page queued.
 """
 
-from shim.core.commands import CONFIG, PASSES, PRIORITY, Command
+from shim.core.commands import CONFIG, PRIORITY, Command
 
 
-def pass_of(item, table=PASSES):
+def pass_of(item, table):
     """CONFIG, PRIORITY or None (the rest) for one parsed entry (Command or Ignored)."""
     return table[item.name] if type(item) is Command and item.name in table else None
 
 
-def passes(parsed, table=PASSES):
+def passes(parsed, table):
     """Parsed entries (Command or Ignored) -> (config, priority, rest), each in queue order.
 
     `table` maps a command name to its pass. Ignored entries go to `rest`, so they are

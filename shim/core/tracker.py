@@ -109,7 +109,7 @@ class Tracker:
     def push(self, entry, env):
         """Run one command now. Returns (the method's result or None, effects)."""
         effects = []
-        result = self.run(parse(entry, SIGNATURES, OPTIONAL), env, effects)   # no default: fast call
+        result = self.run(parse(entry, SIGNATURES, OPTIONAL), env, effects)
         return result, effects
 
     def navigated(self, env):

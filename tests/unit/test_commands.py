@@ -3,29 +3,29 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from shim.core.commands import FUNCTION, Command, Ignored, PageFunction, parse
+from shim.core.commands import FUNCTION, OPTIONAL, SIGNATURES, Command, Ignored, PageFunction, parse
 
 
 class TestParse:
     """parse()"""
 
     def test_known_command(self):
-        assert parse(["setPath", "/a"]) == Command("setPath", ["/a"])
+        assert parse(["setPath", "/a"], SIGNATURES, OPTIONAL) == Command("setPath", ["/a"])
 
     def test_empty_path_becomes_slash(self):
         """HubSpot turns setPath('') into '/'."""
-        assert parse(["setPath", ""]) == Command("setPath", ["/"])
+        assert parse(["setPath", ""], SIGNATURES, OPTIONAL) == Command("setPath", ["/"])
 
     @pytest.mark.parametrize("raw, portal", [(123, "123"), ("0456", "456"), (7.0, "7")])
     def test_portal_ids_are_normalised_to_digit_strings(self, raw, portal):
-        assert parse(["setPortalId", raw]) == Command("setPortalId", [portal])
+        assert parse(["setPortalId", raw], SIGNATURES, OPTIONAL) == Command("setPortalId", [portal])
 
     def test_extra_arguments_are_dropped(self):
-        assert parse(["trackPageView", "extra"]) == Command("trackPageView", [])
+        assert parse(["trackPageView", "extra"], SIGNATURES, OPTIONAL) == Command("trackPageView", [])
 
     def test_function_entry(self):
         fn = object()
-        assert parse(PageFunction(fn)) == Command(FUNCTION, [fn])
+        assert parse(PageFunction(fn), SIGNATURES, OPTIONAL) == Command(FUNCTION, [fn])
 
     @pytest.mark.parametrize("entry, reason", [
         ("trackPageView", "not an array or a function"),
@@ -43,7 +43,7 @@ class TestParse:
                                                "track.hubspot.com, got 'evil.com/x?'"),
     ])
     def test_bad_entries_are_ignored_with_a_reason(self, entry, reason):
-        result = parse(entry)
+        result = parse(entry, SIGNATURES, OPTIONAL)
         assert type(result) is Ignored and result.reason == reason
 
 
@@ -55,12 +55,12 @@ json_values = st.recursive(
 
 @given(json_values)
 def test_any_json_value_parses_without_raising(entry):
-    assert type(parse(entry)) in (Command, Ignored)
+    assert type(parse(entry, SIGNATURES, OPTIONAL)) in (Command, Ignored)
 
 
 def test_an_unreadable_entry_is_ignored_with_the_error():
     from shim.core.commands import Unreadable
-    result = parse(Unreadable("getter threw"))
+    result = parse(Unreadable("getter threw"), SIGNATURES, OPTIONAL)
     assert type(result) is Ignored and result.reason == "could not be read: getter threw"
 
 

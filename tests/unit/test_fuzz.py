@@ -84,7 +84,7 @@ STATEFUL = set(SIGNATURES) - {"refreshPageHandlers", "addIdentityListener", "add
 
 
 def is_inert(entry):
-    parsed = parse(entry)
+    parsed = parse(entry, SIGNATURES, OPTIONAL)
     return type(parsed) is Ignored or parsed.name not in STATEFUL
 
 
@@ -127,7 +127,7 @@ def clean(text):
 @SETTINGS
 @given(entries)
 def test_parse_never_raises_and_describes_briefly(entry):
-    result = parse(entry)
+    result = parse(entry, SIGNATURES, OPTIONAL)
     assert type(result) in (Command, Ignored)
     if type(result) is Ignored:
         assert type(result.reason) is str and len(result.entry) < 200
