@@ -230,17 +230,6 @@ FAST_PATCHES = [
      "let _jsobj=pyobj[JSOBJ]\nif(_jsobj !==undefined){return _jsobj}\n",
      "let _jsobj=pyobj[JSOBJ]\nif(_jsobj !==undefined){return _jsobj}\n"
      "if(typeof pyobj=='object'&&pyobj.ob_type===undefined&&pyobj[$B.OB_TYPE]===undefined&&!Array.isArray(pyobj)){return pyobj}\n", 1),
-    # Calling a class without keyword arguments (every core value made per entry): the
-    # tuple of arguments and the empty dict of keywords that the generic parser returns,
-    # without the parser.
-    ("fast path: calling a class without keywords",
-     "_b_.type.tp_call=function(cls){var $=$B.args(cls?.tp_name ?? '__call__',1,{cls:null},arguments,null,'args','kw'),"
-     "cls=$.cls,args=$.args,kw=$.kw,kw_len=_b_.dict.mp_length(kw)",
-     "_b_.type.tp_call=function(cls){var hn=arguments.length,hl=arguments[hn-1],$\n"
-     "if(hn>0&&!(hl&&hl.$kw)){var ha=new Array(hn-1)\nfor(var hi=1;hi<hn;hi++){ha[hi-1]=arguments[hi]}\n"
-     "$={cls:cls,args:$B.fast_tuple(ha),kw:_b_.dict.$from_js({})}}\n"
-     "else{$=$B.args(cls?.tp_name ?? '__call__',1,{cls:null},arguments,null,'args','kw')}\n"
-     "var cls=$.cls,args=$.args,kw=$.kw,kw_len=_b_.dict.mp_length(kw)", 1),
     # A method call: the same function and `this`, without making a bound function per call.
     ("fast path: method calls without a bound function",
      "return in_klass_dict.bind(null,obj)(...args)}",
