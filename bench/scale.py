@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.scale                    # 3 cold samples per size and variant
     .venv/bin/python -m bench.scale --samples 5 --baseline old.js   # also an older build
     .venv/bin/python -m bench.scale --chart-only --out docs/performance-scale.json   # redraw
+    .venv/bin/python -m bench.scale --cpu 10 --baseline old.js    # CPU per queued entry only
 
 Not a test: it times things, so pytest never runs it. For 0, 10, 100, 1,000 and 5,000
 entries queued before load (alternating identify and setPath, after setPortalId), each variant
@@ -13,6 +14,13 @@ context per sample, variants and sizes interleaved) in headless Chromium and mea
   longest task   the longest PerformanceObserver('longtask') entry from navigation to ready
   queue run      ms from the load event to hsqShim.ready (the whole queue has run)
   JS heap        Runtime.getHeapUsage().usedSize after two forced GCs, once ready (CDP)
+
+--cpu R measures instead the renderer main-thread CPU time (bench/cpu.py) of a load with
+1,000 entries and of one with none, R rounds, variants and sizes interleaved: a busy machine
+stretches wall time but not this. Each load is the second of its browser context, after the
+empty-queue page (the renderer's own start-up is not counted; V8 may reuse the compiled
+script, the same for every variant and size). Per entry = (median at 1,000 - median at 0) /
+1,000.
 
 Results go to bench/results/scale.json; the Markdown table is printed and the chart
 (docs/performance-scale.png) is drawn from the JSON with matplotlib.
@@ -25,9 +33,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench import cpu
 from bench.run import FILES, PIXEL, RESULTS, ROOT, launch_options
 
 SIZES = [0, 10, 100, 1000, 5000]
+CPU_ENTRIES = 1000
 CHART = ROOT / "docs" / "performance-scale.png"
 LABELS = {"shim": "hsq-shim", "reference": "reference JS", "baseline": "baseline build"}
 
@@ -125,12 +135,7 @@ def sample(browser, base, impl, n, timeout_s=60):
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.add_init_script(OBSERVE)
-        page.goto("%s/scale.html?impl=%s&n=%d" % (base, impl, n), wait_until="load")
-        deadline = time.monotonic() + timeout_s
-        while not page.evaluate("() => __bench.ready !== null && __bench.beacons.length > 0"):
-            if time.monotonic() > deadline:
-                raise RuntimeError("%s, %d entries: not ready" % (impl, n))
-            page.wait_for_timeout(20)
+        load_until_ready(page, base, impl, n, timeout_s)
         page.wait_for_timeout(150)          # a trailing long task is reported late
         data = page.evaluate("""() => ({beacons: __bench.beacons, longtasks: __bench.longtasks,
             ready: __bench.ready, load: performance.getEntriesByType('navigation')[0].loadEventStart})""")
@@ -145,6 +150,52 @@ def sample(browser, base, impl, n, timeout_s=60):
                 "queue_run_ms": data["ready"] - data["load"], "heap_mb": heap / 1e6}
     finally:
         context.close()
+
+
+def load_until_ready(page, base, impl, n, timeout_s):
+    page.goto("%s/scale.html?impl=%s&n=%d" % (base, impl, n), wait_until="load")
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate("() => __bench.ready !== null && __bench.beacons.length > 0"):
+        if time.monotonic() > deadline:
+            raise RuntimeError("%s, %d entries: not ready" % (impl, n))
+        page.wait_for_timeout(20)
+
+
+def cpu_sample(browser, base, impl, n, timeout_s=60):
+    """Renderer main-thread CPU (ms) from navigating to the n-entry page until it is ready and
+    has sent its first beacon, in a renderer that has loaded the empty-queue page once."""
+    context = browser.new_context()
+    try:
+        before = cpu.renderers()
+        page = context.new_page()
+        page.add_init_script(OBSERVE)
+        load_until_ready(page, base, impl, 0, timeout_s)    # the renderer's start-up: not counted
+        # The page's renderer: of the new ones, the one that ran most (others are helpers).
+        pid = max(cpu.renderers() - before, key=lambda p: cpu.main_thread_ns(p) or 0)
+        start = cpu.main_thread_ns(pid)
+        load_until_ready(page, base, impl, n, timeout_s)
+        end = cpu.main_thread_ns(pid)
+        if start is None or end is None:
+            raise RuntimeError("the page's renderer ended between its two loads")
+        return (end - start) / 1e6
+    finally:
+        context.close()
+
+
+def cpu_run(browser, base, impls, rounds, n):
+    """{impl: {"0": ms, "n": ms, "per_entry_us": µs}}: medians of `rounds` interleaved loads."""
+    ms = {impl: {0: [], n: []} for impl in impls}
+    for r in range(rounds):
+        order = impls if r % 2 == 0 else impls[::-1]
+        for impl in order:
+            for k in (0, n):
+                ms[impl][k].append(cpu_sample(browser, base, impl, k))
+        print("round %d/%d done" % (r + 1, rounds), flush=True)
+    out = {}
+    for impl in impls:
+        empty, full = statistics.median(ms[impl][0]), statistics.median(ms[impl][n])
+        out[impl] = {"0": empty, str(n): full, "per_entry_us": (full - empty) * 1000 / n}
+    return out
 
 
 def summarise(samples):
@@ -228,6 +279,8 @@ def main(argv=None):
     parser.add_argument("--out", default=str(RESULTS / "scale.json"))
     parser.add_argument("--chart", default=str(CHART))
     parser.add_argument("--chart-only", action="store_true", help="redraw the chart from --out")
+    parser.add_argument("--cpu", type=int, metavar="ROUNDS",
+                        help="measure only renderer CPU per queued entry (1,000 entries against none)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     if args.chart_only:
@@ -241,8 +294,23 @@ def main(argv=None):
     files = {"reference": FILES["reference"], "shim": Path(args.shim)}
     if args.baseline:
         files["baseline"] = Path(args.baseline)
-    samples = {impl: {n: [] for n in sizes} for impl in files}
+    if args.cpu and cpu.renderers() is None:
+        print("--cpu needs Linux's /proc (bench/cpu.py)")
+        return 1
     server, base = serve(files)
+    if args.cpu:
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(**launch_options(p))
+                res = cpu_run(browser, base, list(files), args.cpu, CPU_ENTRIES)
+                browser.close()
+        finally:
+            server.shutdown()
+        for impl, row in res.items():
+            print("%s: renderer CPU %.0f ms with no entry, %.0f ms with %s; %.1f µs per entry" % (
+                LABELS[impl], row["0"], row[str(CPU_ENTRIES)], format(CPU_ENTRIES, ","), row["per_entry_us"]))
+        return 0
+    samples = {impl: {n: [] for n in sizes} for impl in files}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(**launch_options(p))
