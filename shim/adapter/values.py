@@ -17,13 +17,7 @@ MAX_DEPTH = 6                               # deeper JS values arrive as None
 MAX_ITEMS = 200                             # longer arrays / objects are cut
 MAX_VALUES = 256                            # values read per entry: a cyclic object ends
 
-# Never read a *method* off a shared prototype (window.Object.prototype.toString):
-# Brython caches bound JS methods in a map stored on the object it read them from, and
-# a map on a prototype is shared by every object, so later calls like `array.push`
-# would run on the first array ever used. Reading it off a private object is safe.
-_to_string = window.Object.new().toString
 # Read once: each JS attribute read costs microseconds under Brython (hot path: push).
-_is_array = window.Array.isArray
 _object_keys = window.Object.keys
 _reflect_get = window.Reflect.get
 JS_ARRAY = javascript.Array                 # type() of every JS Array, any realm
