@@ -285,6 +285,9 @@ def main(argv=None):
     out = Path(args.out)
     if args.chart_only:
         res = json.loads(out.read_text())
+        if args.note:                       # a new caption, kept for the next redraw
+            res["note"] = args.note
+            out.write_text(json.dumps(res, indent=1))
         chart(res, Path(args.chart))
         print(table(res))
         return 0
