@@ -31,8 +31,8 @@ def to_py(value, depth, budget):
     Brython's fast argument path (a default costs the generic parser on every call).
 
     Written for the per-entry cost at load (#18): the kind comes from one type() (no JS
-    call for arrays and functions), strings and ints in an array or object are copied
-    without a call, and loops are `while` (a range() is a generic type call in Brython)."""
+    call for arrays and functions), and loops are `while` (a range() is a generic type
+    call in Brython)."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool:
         return value
@@ -48,12 +48,7 @@ def to_py(value, depth, budget):
         out = []
         i = 0
         while i < n:
-            item = value[i]
-            kind = type(item)
-            if kind is str or kind is int:
-                out.append(item)
-            else:
-                out.append(to_py(item, depth + 1, budget))
+            out.append(to_py(value[i], depth + 1, budget))
             i += 1
         return out
     if kind is JS_FUNCTION:                 # typeof "function", async ones too (Q8)
@@ -73,12 +68,7 @@ def to_py(value, depth, budget):
         # Brython keeps str dict keys in a JS object, where "__proto__" would set the
         # dict's prototype instead of a key: drop it (it means nothing to HubSpot).
         if key != "__proto__":
-            item = _reflect_get(value, key)
-            kind = type(item)
-            if kind is str or kind is int:
-                out[key] = item
-            else:
-                out[key] = to_py(item, depth + 1, budget)
+            out[key] = to_py(_reflect_get(value, key), depth + 1, budget)
         i += 1
     return out
 
