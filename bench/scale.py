@@ -170,8 +170,8 @@ def cpu_sample(browser, base, impl, n, timeout_s=60):
         page = context.new_page()
         page.add_init_script(OBSERVE)
         load_until_ready(page, base, impl, 0, timeout_s)    # the renderer's start-up: not counted
-        # The page's renderer: of the new ones, the one that ran most (others are helpers).
-        pid = max(cpu.renderers() - before, key=lambda p: cpu.main_thread_ns(p) or 0)
+        fresh = cpu.renderers() - before
+        pid = cpu.busiest(fresh, dict.fromkeys(fresh, 0))    # the page's, not a helper
         start = cpu.main_thread_ns(pid)
         load_until_ready(page, base, impl, n, timeout_s)
         end = cpu.main_thread_ns(pid)
