@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --samples 15    # more samples
     .venv/bin/python -m bench --profile       # also CPU profiles of start-up and of a push
     .venv/bin/python -m bench --baseline old.js   # also an older build, e.g. `git show main:static/hsq-shim.js`
+    .venv/bin/python -m bench --floor         # also the file alone and Brython's runtime alone (FLOORS)
 
 Not a test: it times things, so it is never run by pytest. It serves pages on 127.0.0.1 to
 headless Chromium and measures, for the built shim and for bench/reference.js (the same queue
@@ -107,6 +108,32 @@ PUSH_LOOP = """([cmd, warm, n]) => {
 PUSH_ONLY = """([cmd, n]) => { const q = window._hsq; for (let i = 0; i < n; i++) q.push(cmd); return 0; }"""
 
 
+# Floors (--floor): the shim's own file with its start-up scheduler (RUNNER in build.py) sending
+# one beacon early instead of going on, so the difference to the shim is the work it skipped.
+# "floor" beacons from the first step: it costs what the file itself costs a page (transfer,
+# compile or code cache, the runtime's first segment in the script's task, one task hop).
+# "runtime" beacons when the runtime's set-up steps are done, before the first module: Brython's
+# runtime with no line of the shim's Python. Both set `hsqShim.ready` and use the page's tracking
+# URL, as the other variants do, so every variant is measured the same way.
+FLOOR_SEND = ("var u=script&&script.getAttribute('data-tracking-url');"
+              "new Image().src=(u||location.origin+'/t')+'/__ptq.gif?floor=1';"
+              "window.hsqShim={ready:true};")
+FLOORS = {
+    "floor": ("function tick(){", "function tick(){" + FLOOR_SEND + "return;"),
+    "runtime": ("while(i<steps.length){var k=i++\n",
+                "while(i<steps.length){var k=i++\nif(k==n){" + FLOOR_SEND + "done();return}\n"),
+}
+
+
+def floor_file(shim, variant):
+    """The bytes of a floor variant (FLOORS) of the build at path shim."""
+    text = Path(shim).read_text(encoding="utf-8")
+    at, new = FLOORS[variant]
+    if text.count(at) != 1:
+        raise SystemExit("--floor: %s has not exactly one %r (the start-up scheduler)" % (shim, at))
+    return text.replace(at, new).encode("utf-8")
+
+
 # ---------------------------------------------------------------- server
 
 class Handler(BaseHTTPRequestHandler):
@@ -149,8 +176,10 @@ class Server(ThreadingHTTPServer):
 
 
 def serve(files):
+    """Serve page.html and each variant's script; files maps a variant to a path or to bytes."""
     server = Server(("127.0.0.1", 0), Handler)
-    server.files = {impl: Path(path).read_bytes() for impl, path in files.items()}
+    server.files = {impl: body if isinstance(body, bytes) else Path(body).read_bytes()
+                    for impl, body in files.items()}
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, "http://127.0.0.1:%d" % server.server_address[1]
 
@@ -158,7 +187,7 @@ def serve(files):
 # ---------------------------------------------------------------- measurements
 
 def file_sizes(path):
-    data = Path(path).read_bytes()
+    data = path if isinstance(path, bytes) else Path(path).read_bytes()
     return {"raw": len(data), "gzip": len(gzip.compress(data, 9, mtime=0)),
             "brotli": len(brotli.compress(data, quality=11))}
 
@@ -332,7 +361,7 @@ def ratio(a, b):
 
 
 def table(res):
-    impls = [i for i in ("shim", "baseline") if i in res["sizes"]]
+    impls = [i for i in ("shim", "baseline", "runtime", "floor") if i in res["sizes"]]
     head = "| Measure | " + " | ".join("%s | ratio" % i for i in impls) + " | reference JS |"
     lines = [head, "|---|" + "---:|---:|" * len(impls) + "---:|"]
 
@@ -340,7 +369,11 @@ def table(res):
         ref = get("reference")
         cells = []
         for impl in impls:
-            v = get(impl)
+            try:
+                v = get(impl)
+            except KeyError:                    # the floors have no push loops
+                cells.append("— | —")
+                continue
             cells.append("%.2f | %s" % (v, "%.1f×" % ratio(v, ref) if ref else "—"))
         lines.append("| %s | %s | %.2f |" % (name, " | ".join(cells), ref))
 
@@ -360,7 +393,7 @@ def table(res):
     for label, *_ in PUSH_CASES:
         row("push %s (µs)" % label, lambda i, label=label: res["push"][i][label]["median"])
     for label, *_ in PUSH_CASES:
-        if all(label + " cpu" in res["push"][i] for i in impls + ["reference"]):
+        if all(label + " cpu" in res["push"][i] for i in res["push"]):
             row("push %s, renderer CPU (µs)" % label, lambda i, label=label: res["push"][i][label + " cpu"]["median"])
     return "\n".join(lines)
 
@@ -379,6 +412,12 @@ def targets(res):
             n = len(res[kind]["shim"]["longtask_max_ms"]["samples"])
             out.append(("no start-up task > %d ms in any of %d %s samples" % (TARGET_TASK_MS, n, kind),
                         "%.0f ms" % worst, worst <= TARGET_TASK_MS))
+    for kind in ("cold", "warm"):
+        for floor, what in (("floor", "the file alone"), ("runtime", "Brython's runtime set up, no module")):
+            if res.get(kind) and floor in res[kind]:
+                x = ratio(res[kind][floor]["first_beacon_ms"]["median"],
+                          res[kind]["reference"]["first_beacon_ms"]["median"])
+                out.append(("(%s) %s, first beacon, %s (not a target)" % (floor, what, kind), "%.2f×" % x, None))
     if "baseline" in res["push"]:
         for label in ("setPath", "identify"):
             for key, how in ((label, "wall"), (label + " cpu", "renderer CPU")):
@@ -387,7 +426,7 @@ def targets(res):
                     out.append(("push %s ≥ %.0f× faster than the baseline (%s)" % (label, TARGET_PUSH_SPEEDUP, how),
                                 "%.2f×" % x, x >= TARGET_PUSH_SPEEDUP))
     lines = ["| Target | measured | met |", "|---|---:|:---:|"]
-    lines += ["| %s | %s | %s |" % (t, m, "yes" if ok else "**no**") for t, m, ok in out]
+    lines += ["| %s | %s | %s |" % (t, m, "—" if ok is None else "yes" if ok else "**no**") for t, m, ok in out]
     return "\n".join(lines)
 
 
@@ -409,6 +448,9 @@ def main(argv=None):
     parser.add_argument("--no-warm", action="store_true", help="skip the warm (returning visitor) loads")
     parser.add_argument("--shim", default=str(FILES["shim"]), help="the build to measure (default static/hsq-shim.js)")
     parser.add_argument("--baseline", help="an older build to measure in the same run (push speed-up target)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also two floors: the shim's file doing no start-up work, and with only "
+                             "Brython's runtime set up (cold and warm loads; FLOORS)")
     parser.add_argument("--profile", action="store_true", help="also record CPU profiles (CDP)")
     parser.add_argument("--out", default=str(RESULTS / "latest.json"))
     args = parser.parse_args(argv)
@@ -419,7 +461,11 @@ def main(argv=None):
     files = {"reference": FILES["reference"], "shim": Path(args.shim)}
     if args.baseline:
         files["baseline"] = Path(args.baseline)
+    if args.floor:
+        for variant in FLOORS:
+            files[variant] = floor_file(args.shim, variant)
     impls = list(files)
+    push_impls = [i for i in impls if i not in FLOORS]
     res = {"sizes": {k: file_sizes(p) for k, p in files.items()}, "cold": {}, "warm": {}, "push": {}}
     server, base = serve(files)
     try:
@@ -428,7 +474,9 @@ def main(argv=None):
             browser = p.chromium.launch(**launch)
             res["meta"] = {"chromium": browser.version, "samples": args.samples,
                            "push_samples": args.push_samples, "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-                           "load_before": os.getloadavg(), "files": {k: str(v) for k, v in files.items()},
+                           "load_before": os.getloadavg(),
+                           "files": {k: str(v) if not isinstance(v, bytes) else "%s of %s" % (k, args.shim)
+                                     for k, v in files.items()},
                            "push_cases": [[c[0], c[2], c[3]] for c in PUSH_CASES]}
             for impl in impls:                          # one warm-up load each, discarded
                 cold_sample(browser, base, impl)
@@ -445,13 +493,13 @@ def main(argv=None):
             res["cold"] = {impl: summarise(v) for impl, v in cold.items()}
             if not args.no_warm:
                 res["warm"] = {impl: summarise(v) for impl, v in warm.items()}
-            push = {impl: [] for impl in impls}
+            push = {impl: [] for impl in push_impls}
             for i in range(args.push_samples):
-                for impl in (impls if i % 2 == 0 else impls[::-1]):
+                for impl in (push_impls if i % 2 == 0 else push_impls[::-1]):
                     push[impl].append(push_sample(browser, base, impl))
             res["push"] = {impl: summarise(v) for impl, v in push.items()}
             if args.profile:
-                res["profile"] = {impl: profile(browser, base, impl, out.parent) for impl in impls}
+                res["profile"] = {impl: profile(browser, base, impl, out.parent) for impl in push_impls}
             browser.close()
     finally:
         server.shutdown()

@@ -305,6 +305,20 @@ class TestBundle:
         assert "var $hsq_rt=[" in text and "var $hsq_app=" in text and "MessageChannel" in text
         assert "document.currentScript" in text.split("var $hsq_rt=[", 1)[0]   # read before deferring
 
+    def test_bench_floors_find_the_scheduler(self, fixture_build, tmp_path):
+        """`python -m bench --floor` rewrites the start-up scheduler of a built file: each floor's
+        anchor is there once, and the rewritten file still parses."""
+        import subprocess
+        from bench.run import FLOORS, floor_file
+        _, out = fixture_build
+        text = out.read_text(encoding="ascii")
+        for variant, (anchor, _) in FLOORS.items():
+            assert text.count(anchor) == 1, variant
+            floored = tmp_path / (variant + ".js")
+            floored.write_bytes(floor_file(out, variant))
+            assert "__ptq.gif?floor=1" in floored.read_text(encoding="ascii")
+            subprocess.run([build.find_node(), "--check", str(floored)], check=True)
+
     def test_position_data_dropped(self, fixture_build):
         """PEP 657 positions (column markers for tracebacks) are not shipped: see dropPositions."""
         _, out = fixture_build
