@@ -183,6 +183,7 @@ def decorate(href, hstc, hssc, hsfp=""):
     if query:
         parts = query.split("&")
         first = True
+        end = 0                             # where the last non-empty part kept ends
         for i in range(len(parts)):
             part = parts[i]
             eq = part.find("=")
@@ -190,7 +191,12 @@ def decorate(href, hstc, hssc, hsfp=""):
                 continue
             kept += part if first else "&" + part
             first = False
-        if not first and not kept.endswith("&"):
+            if part:
+                end = len(kept)
+        # Trailing empty parts carry nothing, and kept they would merge with our first
+        # parameter: decorating the result again would give another URL.
+        kept = kept[:end]
+        if kept:
             kept += "&"
     return (base + "?" + kept + "__hstc=" + hstc + "&__hssc=" + hssc + "&__hsfp=" + hsfp
             + fragment)
