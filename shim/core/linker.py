@@ -28,7 +28,8 @@ Leaving (`linked_url`, through Tracker.link, at the moment a link is followed):
 Rule 5: only http(s) links whose host is inside a configured cookie domain other than
         the one holding the page's host get the parameters (a link within the same
         cookie domain shares the cookies already); anything else is left as it is.
-Rule 6: the link keeps its own query and fragment; parameters of ours already in it are
+Rule 6: the link keeps its own query (less trailing empty parts: `?a=1&&` gives
+        `?a=1&__hstc=...`) and fragment; parameters of ours already in it are
         replaced, so decorating twice gives the same URL. `__hsfp` is '': the shim
         computes no fingerprint.
 """
