@@ -32,8 +32,10 @@ from hypothesis import settings
 from shim.testing.chromium import FLAGS, chromium_executable, without_browser_ui
 
 # No per-example deadline: a loaded 2-core machine makes timings noisy, and these
-# properties are about results, not speed.
-settings.register_profile("hsq", deadline=None)
+# properties are about results, not speed. HSQ_HYPOTHESIS_EXAMPLES=5000 searches deeper
+# than CI's default 100 per property (tests that set their own max_examples keep it).
+settings.register_profile("hsq", deadline=None,
+                          max_examples=int(os.environ.get("HSQ_HYPOTHESIS_EXAMPLES", "100")))
 settings.load_profile("hsq")
 
 ROOT = Path(__file__).resolve().parent.parent
