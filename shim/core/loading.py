@@ -6,36 +6,54 @@ when the task's time budget is spent; the page's own pushes that arrive meanwhil
 with `add_late`. When `idle()` is true and nothing arrived, `finish()` ends the load.
 
 Rule 1: HubSpot's order, exactly as one synchronous load (queue.py): the config pass,
-        the tracker's set-up, the priority pass, the automatic page view, then the rest
-        first-in first-out. A slice boundary changes nothing but when effects go out.
-Rule 2: entries added late (the page pushed while slices were running) go behind
+        the tracker's set-up, the priority pass, then the rest first-in first-out. A
+        slice boundary changes nothing but when effects go out.
+Rule 2: HubSpot's prelude (spec Q10) is appended to `_hsq` when its script executes:
+        the script's own portal (setPortalId, priority pass), the automatic page view
+        (rest pass) and its tracking host (setTrackingDomain, config pass). So it goes
+        in at the `mark`, the number of entries the page had queued when the shim's file
+        executed: events queued before the script go out before the automatic view, a
+        page's own earlier setPortalId loses to the script's, and what was pushed between
+        the script and the load runs after the view. No mark: all entries came first.
+Rule 3: entries added late (the page pushed while slices were running) go behind
         everything queued before them: the end of the rest pass, never an earlier pass.
-Rule 3: each entry is parsed once, when added, and sorted into its pass at once; a step
+Rule 4: each entry is parsed once, when added, and sorted into its pass at once; a step
         runs at least one unit of work, so every call makes progress whatever `over` says.
-Rule 4: the automatic page view ends its slice, so its beacon goes out before the rest
-        pass starts.
+Rule 5: the automatic page view ends its step, so its beacon goes out before the rest
+        continues; so does an entry that calls the page's code (a pushed function, a
+        listener), so what that code pushes runs before the next entry, as HubSpot runs
+        pushes at once while it processes the queue (the adapter's job).
 """
 
-from shim.core.commands import CONFIG, OPTIONAL, PASSES, PRIORITY, SIGNATURES, Command, parse
+from shim.core.commands import (CONFIG, FUNCTION, OPTIONAL, PASSES, PRIORITY, SIGNATURES, Command,
+                                parse)
 from shim.core.queue import pass_of
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
+
+# Entries that call the page's code at once (rule 5).
+CALLS_PAGE = {FUNCTION: True, "addPrivacyConsentListener": True, "addIdentityListener": True,
+              "addCookieListener": True, "addUserTokenListener": True,
+              "addPageIdListener": True, "addContentTypeListener": True,
+              "addContentMetadataListener": True}
 
 # Stages, in order.
 CONFIG_PASS = 0
 SET_UP = 1
 PRIORITY_PASS = 2
-AUTO_VIEW = 3
-REST_PASS = 4
-IDLE = 5
-FINISHED = 6
+REST_PASS = 3
+IDLE = 4
+FINISHED = 5
 
 
 class Load:
-    def __init__(self, tracker, cookie_header_text, privacy_entries):
+    def __init__(self, tracker, cookie_header_text, privacy_entries, mark):
         self.tracker = tracker
         self.cookie_header_text = cookie_header_text
         self.privacy_entries = privacy_entries if privacy_entries is not None else []
+        self.mark = mark                    # entries queued before the script ran, or None
+        self.added = 0
+        self.prelude_added = False
         self.config = []
         self.priority = []
         self.rest = []
@@ -48,6 +66,9 @@ class Load:
 
     def add(self, entry):
         """An entry the page queued before load: parsed and sorted into its pass."""
+        if self.added == self.mark:
+            self._prelude()
+        self.added += 1
         item = parse(entry, SIGNATURES, OPTIONAL)
         step = pass_of(item, PASSES)
         if step == CONFIG:
@@ -57,8 +78,20 @@ class Load:
         else:
             self.rest.append(item)
 
+    def _prelude(self):
+        """Rule 2: the script's own entries, behind what the page queued before it."""
+        if self.prelude_added:
+            return
+        self.prelude_added = True
+        tracker = self.tracker
+        self.config.append(Command("setTrackingDomain", [tracker.script_host]))
+        if tracker.script_portal is not None:
+            self.priority.append(Command("setPortalId", [tracker.script_portal]))
+        self.rest.append(AUTO_PAGE_VIEW)
+
     def add_late(self, entry):
         """An entry the page pushed while the load was running: behind everything."""
+        self._prelude()
         self.rest.append(parse(entry, SIGNATURES, OPTIONAL))
         if self.stage == IDLE:
             self.stage = REST_PASS
@@ -68,6 +101,7 @@ class Load:
         """Run queued work until `over()` is true (checked after each unit); effects."""
         effects = []
         tracker = self.tracker
+        self._prelude()
         self._settle()
         while True:
             stage = self.stage
@@ -82,8 +116,12 @@ class Load:
                     item = items[index]
                     items[index] = None     # run once; let it go
                     index += 1
-                    tracker.run(item, env, effects)
-                    spent = over()
+                    if item is AUTO_PAGE_VIEW:
+                        tracker.load_auto_view(item, env, effects)
+                        spent = True
+                    else:
+                        tracker.run(item, env, effects)
+                        spent = (type(item) is Command and item.name in CALLS_PAGE) or over()
                 self.index = index
                 self._settle()
                 if self.stage == IDLE or spent:
@@ -95,11 +133,6 @@ class Load:
                 self._settle()
                 if self.stage == IDLE or over():
                     return effects
-            elif stage == AUTO_VIEW:
-                tracker.load_auto_view(AUTO_PAGE_VIEW, env, effects)
-                self.stage = REST_PASS
-                self._settle()
-                return effects
             else:
                 return effects
 

@@ -5,8 +5,12 @@ Rule 1: a location's key is its path and query, plus its fragment only when the
         a non-hash router ('#section-2') is not a page view, and a query-only change is.
 Rule 2: a navigation is tracked only when its key differs from the last page view's,
         so pushState + popstate, or replaceState to the same URL, never count twice.
-Rule 3: the duplicate guard drops one page view: the first after the automatic view,
-        within GUARD_MS, for the same location (a router tracking its initial route).
+Rule 3: the duplicate guard drops one page view at most: the view right after the
+        first one of the page load, when it comes within GUARD_MS and is an exact
+        repeat of it (the same fields but the clock: URL, path, title, visitor, identity,
+        content settings), so nothing that changes a beacon (setPath, identify,
+        resetVisitor, setContentType...) happened in between. A real view (a new visitor
+        after resetVisitor, another route) is never dropped; HubSpot sends the repeat too.
 """
 
 
@@ -44,44 +48,42 @@ def location_key(url):
     return path
 
 
-def same_location(a, b):
-    """Equal keys, or equal once a non-route fragment is ignored on either side."""
-    if a == b:
-        return True
-    return a.split("#")[0] == b.split("#")[0] and not (is_hash_route(fragment_of(a))
-                                                       or is_hash_route(fragment_of(b)))
-
-
-def fragment_of(key):
-    at = key.find("#")
-    return key[at:] if at >= 0 else ""
-
-
-# The guard looks this long after the automatic view: routers track their initial
+# The guard looks this long after the load's first view: routers track their initial
 # route while the app mounts, right at load.
 GUARD_MS = 2000
+CLOCK = "cts"
+
+
+def without_clock(fields):
+    """A beacon's fields less its client timestamp: what makes two views the same."""
+    return [pair for pair in fields if pair[0] != CLOCK]
 
 
 class DuplicateGuard:
-    """The last page view's key, and the guard (Rule 3): armed by the automatic view,
-    it drops the next view when it is for the same location, then disarms."""
+    """The last page view's key, and the guard (Rule 3): the load's first page view arms
+    it; the next view is dropped when it repeats that one exactly, and it disarms."""
 
     def __init__(self, enabled):
         self.enabled = enabled
-        self.armed = False
+        self.used = False                   # armed once per page load
+        self.first = None                   # the armed view's fields, less the clock
         self.until = 0
         self.last_view = None               # the key of the last page view sent
 
-    def arm(self, now_ms):
-        self.armed = self.enabled and self.last_view is not None
-        self.until = now_ms + GUARD_MS
-
-    def drops(self, key, now_ms):
-        """Why this view is dropped (the router's copy of the automatic one), or None."""
-        if not self.armed:
+    def drops(self, fields, now_ms, loading):
+        """Why this page view is dropped (a repeat of the load's first), or None.
+        `loading`: the queue is being processed, so this view may arm the guard."""
+        if not self.enabled:
             return None
-        self.armed = False
-        if now_ms <= self.until and same_location(key, self.last_view):
-            return ("duplicate of the automatic page view for " + key
-                    + " (data-duplicate-guard=\"off\" sends it)")
+        first = self.first
+        if first is None:
+            if loading and not self.used:
+                self.used = True
+                self.first = without_clock(fields)
+                self.until = now_ms + GUARD_MS
+            return None
+        self.first = None
+        if now_ms <= self.until and without_clock(fields) == first:
+            return ("exact repeat of the page view sent at load (same URL, path, title, "
+                    "visitor and identity); data-duplicate-guard=\"off\" sends it")
         return None

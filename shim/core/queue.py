@@ -4,9 +4,10 @@ Rule 1: pass (a) runs the configuration entries in queue order; pass (b) is the
         tracker's own set-up (the caller's job); pass (c) runs the priority entries
         in queue order; pass (d) runs everything else first-in, first-out. Each
         command's pass is its row in commands.HSQ; `_hsp` has two (commands.HSP, P5).
-Rule 2: the automatic first page view is HubSpot's prelude entry
-        ['trackPageView'], which sits at the head of the queue: so it is the first
-        entry of pass (d), after every setPath / identify the page queued.
+Rule 2: the automatic first page view is HubSpot's prelude entry ['trackPageView'],
+        appended when the script executes (spec Q10): in pass (d) it follows what the
+        page queued before the script, and every setPath / identify of the priority pass
+        has run before it (loading.py places it).
 """
 
 from shim.core.commands import CONFIG, PRIORITY, Command

@@ -56,17 +56,21 @@ class Tracker:
         self.privacy = PrivacyQueue(self, policy, gpc)
         self.automatic_linker = False       # enableAutomaticLinker: decorate links (linker.py)
         self.loaded = False
+        # What HubSpot's prelude would push for this script (loading.py, Rule 2).
+        self.script_portal = portal_id
+        self.script_host = tracking_host
 
     # -- entry points ---------------------------------------------------------
 
-    def load(self, entries, env, cookie_header_text="", privacy_entries=None):
-        """Run the entries queued before load, then the automatic page view, in one go.
+    def load(self, entries, env, cookie_header_text="", privacy_entries=None, mark=None):
+        """Run the entries queued before load, with the automatic page view, in one go.
 
         `cookie_header_text` is document.cookie as the page had it at load;
         `privacy_entries` what the page queued on `_hsp` (consent is decided first,
-        as HubSpot's banner runs before its tracker). The adapter runs the same load in
+        as HubSpot's banner runs before its tracker); `mark` how many of `entries` were
+        queued before the script executed (None: all). The adapter runs the same load in
         short slices (begin_load, loading.py)."""
-        run = self.begin_load(cookie_header_text, privacy_entries)
+        run = self.begin_load(cookie_header_text, privacy_entries, mark)
         for i in range(len(entries)):
             run.add(entries[i])
         effects = []
@@ -75,9 +79,9 @@ class Tracker:
         effects.extend(run.finish())
         return effects
 
-    def begin_load(self, cookie_header_text="", privacy_entries=None):
+    def begin_load(self, cookie_header_text="", privacy_entries=None, mark=None):
         """A Load to add the queued entries to and step through (loading.py)."""
-        return Load(self, cookie_header_text, privacy_entries)
+        return Load(self, cookie_header_text, privacy_entries, mark)
 
     # Load's hooks: pass (b), the automatic view, the end of the load.
 
@@ -98,7 +102,6 @@ class Tracker:
 
     def load_auto_view(self, view, env, effects):
         self.run(view, env, effects)
-        self.guard.arm(env.now_ms)
 
     def load_finished(self, effects):
         self.loaded = True
@@ -144,11 +147,16 @@ class Tracker:
         if self.debug:
             effects.append(Log("ignored " + entry + ": " + reason))
 
-    def _send(self, name, endpoint, pairs, env, effects, merge=False):
+    def _send(self, name, endpoint, pairs, env, effects, merge=False, guard=False):
         beacon, reason = self.beacons.make(endpoint, pairs, env, self.page, self.jar, merge)
         if beacon is None:
             self.skip(name, "not sent: " + reason, effects)
             return False
+        if guard:
+            duplicate = self.guard.drops(beacon.fields, env.now_ms, not self.loaded)
+            if duplicate is not None:
+                self.skip(name, duplicate, effects, "duplicate")
+                return False
         effects.append(beacon)
         if self.debug:
             effects.append(Log("beacon " + endpoint + " " + describe_fields(beacon.fields)))
@@ -272,14 +280,10 @@ class Tracker:
     # -- commands: beacons -------------------------------------------------------
 
     def track_page_view(self, args, env, effects):
-        path = self.page.path
-        key = path if path is not None else location_key(env.url)
-        duplicate = self.guard.drops(key, env.now_ms)
-        if duplicate is not None:
-            self.skip("trackPageView", duplicate, effects, "duplicate")
-            return
-        if self._send("trackPageView", PAGE_VIEW_PATH, [("k", PAGE_VIEW)], env, effects):
-            self.guard.last_view = key
+        if self._send("trackPageView", PAGE_VIEW_PATH, [("k", PAGE_VIEW)], env, effects,
+                      False, True):
+            path = self.page.path
+            self.guard.last_view = path if path is not None else location_key(env.url)
 
     def track_custom_behavioral_event(self, args, env, effects):
         pairs, problem = custom_event_pairs(args[0])

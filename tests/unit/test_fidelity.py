@@ -60,9 +60,14 @@ class TestRegionalHosts:
     def test_beacons_go_to_the_regional_host_unless_set_tracking_domain_or_a_collector(self):
         tracker, effects = loaded(tracking_host="track-eu1.hubspot.com")
         assert beacons(effects)[0].url.startswith("https://track-eu1.hubspot.com/__ptq.gif?k=1&")
+        # Pushed after the script executed (mark 0): it wins over the script's own host.
+        tracker = make_tracker(tracking_host="track-eu1.hubspot.com")
+        effects = tracker.load([["setTrackingDomain", "track.example.net"]], make_env(), mark=0)
+        assert beacons(effects)[0].url.startswith("https://track.example.net/__ptq.gif?")
+        # Queued before the script: the script's prelude comes later and wins (spec Q10).
         tracker, effects = loaded([["setTrackingDomain", "track.example.net"]],
                                   tracking_host="track-eu1.hubspot.com")
-        assert beacons(effects)[0].url.startswith("https://track.example.net/__ptq.gif?")
+        assert beacons(effects)[0].url.startswith("https://track-eu1.hubspot.com/__ptq.gif?")
         tracker, effects = loaded(tracking_host="track-eu1.hubspot.com",
                                   collector="https://collect.example.com")
         assert beacons(effects)[0].url.startswith("https://collect.example.com/__ptq.gif?")

@@ -33,9 +33,9 @@ class Budget:
         return self.calls % self.units == 0
 
 
-def begin(queue, tracker=None):
+def begin(queue, tracker=None, mark=None):
     tracker = tracker or make_tracker()
-    run = tracker.begin_load()
+    run = tracker.begin_load(mark=mark)
     for entry in queue:
         run.add(entry)
     return tracker, run
@@ -73,18 +73,51 @@ class TestOrderAcrossSlices:
     def test_one_unit_per_slice_still_makes_progress(self):
         tracker, run = begin(QUEUE)
         steps = drain(run, 1)
-        # 9 entries, the set-up and the automatic view: one unit each, in 11 slices.
-        assert len(steps) == len(QUEUE) + 2
+        # 9 entries, the prelude's 3 (host, portal, view) and the set-up: one unit each.
+        assert len(steps) == len(QUEUE) + 4
 
-    def test_the_automatic_view_ends_its_slice_before_the_rest_pass(self):
-        tracker, run = begin(QUEUE)
+    def test_the_automatic_view_ends_its_slice(self):
+        tracker, run = begin(QUEUE, mark=2)         # the script ran after two entries
         first = run.step(make_env(), lambda: False)
-        assert [params(b)["k"] for b in beacons(first)] == ["1"]
-        assert params(beacons(first)[0])["po"] == "/b"              # every setPath ran first
-        assert beacons(first)[0].url.startswith("https://t.example.com/")  # config ran first
+        # The event queued before the script, then the automatic view: every setPath and
+        # the config pass ran first, whatever their place in the queue.
+        assert [(params(b)["k"], params(b).get("n")) for b in beacons(first)] == [
+            ("3", "early"), ("1", None)]
+        assert {params(b)["po"] for b in beacons(first)} == {"/b"}
+        assert beacons(first)[1].url.startswith("https://t.example.com/")
         rest = run.step(make_env(), lambda: False)
-        assert [params(b).get("n") for b in beacons(rest)] == ["early", None, "pe123_x", "late"]
+        assert [params(b).get("n") for b in beacons(rest)] == [None, "pe123_x", "late"]
         assert run.idle()
+
+
+class TestPrelude:
+    """HubSpot's prelude goes in where the script executed (loading.py, Rule 2)."""
+
+    def sent(self, queue, mark, **kwargs):
+        tracker, run = begin(queue, make_tracker(**kwargs), mark=mark)
+        effects = flat(drain(run, 100)) + run.finish()
+        return [(params(b)["k"], params(b).get("n"), params(b)["a"]) for b in beacons(effects)]
+
+    def test_events_queued_before_the_script_go_out_before_the_automatic_view(self):
+        queue = [["trackEvent", "before"], ["trackEvent", "after"]]
+        assert self.sent(queue, None) == [("3", "before", "123"), ("3", "after", "123"),
+                                          ("1", None, "123")]
+        assert self.sent(queue, 1) == [("3", "before", "123"), ("1", None, "123"),
+                                       ("3", "after", "123")]
+        assert self.sent(queue, 0)[0] == ("1", None, "123")
+
+    def test_the_scripts_portal_wins_over_a_portal_queued_before_it(self):
+        queue = [["setPortalId", 999]]
+        assert self.sent(queue, None) == [("1", None, "123")]
+        assert self.sent(queue, 0) == [("1", None, "999")]            # pushed after the script
+        assert self.sent(queue, None, portal_id=None) == [("1", None, "999")]
+
+    def test_a_function_ends_its_step_so_what_it_pushes_runs_next(self):
+        called = PageFunction(lambda *args: None)
+        tracker, run = begin([called, ["trackEvent", "x"]])
+        first = run.step(make_env(), lambda: False)
+        assert [type(e).__name__ for e in first][-1] == "CallPageFunction"
+        assert beacons(first) == []
 
 
 class TestLateEntries:
@@ -97,7 +130,7 @@ class TestLateEntries:
         run.add_late(["trackEvent", "b"])
         sent = beacons(flat(drain(run, 1)))
         assert [(params(b).get("n"), params(b)["po"]) for b in sent] == [
-            (None, "/queued"), ("a", "/queued"), ("b", "/late")]
+            ("a", "/queued"), (None, "/queued"), ("b", "/late")]
 
     def test_late_entries_keep_the_order_the_page_pushed_them_in(self):
         tracker, run = begin([["trackEvent", "q1"], ["trackEvent", "q2"]])
@@ -105,7 +138,7 @@ class TestLateEntries:
         for name in ("p1", "p2", "p3"):
             run.add_late(["trackEvent", name])
         sent = beacons(flat(drain(run, 2)))
-        assert [params(b).get("n") for b in sent] == [None, "q1", "q2", "p1", "p2", "p3"]
+        assert [params(b).get("n") for b in sent] == ["q1", "q2", None, "p1", "p2", "p3"]
 
     def test_an_entry_added_when_idle_runs_before_finish(self):
         tracker, run = begin([])

@@ -3,7 +3,7 @@
 import pytest
 
 from shim.core.effects import Skip
-from shim.core.navigation import location_key, same_location
+from shim.core.navigation import location_key
 from tests.unit.helpers import beacons, make_env, make_tracker, params
 
 ORIGIN = "https://www.example.com"
@@ -20,9 +20,6 @@ class TestLocationKey:
     ])
     def test_keys(self, url, key):
         assert location_key(url) == key
-
-    def test_same_location_ignores_a_non_route_fragment_only(self):
-        assert same_location("/a#x", "/a") and not same_location("/#/a", "/#/b")
 
 
 def loaded(url=ORIGIN + "/start", entries=(), **kwargs):
@@ -60,28 +57,51 @@ class TestNavigated:
 
 
 class TestDuplicateGuard:
+    """navigation.DuplicateGuard: only an exact repeat of the load's first view goes."""
+
     def guarded(self, **kwargs):
         return loaded(duplicate_guard=True, **kwargs)
 
-    def test_a_router_tracking_its_initial_route_is_dropped_and_counted(self):
+    def test_a_bare_repeat_right_after_load_is_dropped_and_counted(self):
         tracker, _ = self.guarded()
-        env = make_env(url=ORIGIN + "/start")
-        tracker.push(["setPath", "/start"], env)
-        effects = tracker.push(["trackPageView"], env)[1]
+        effects = tracker.push(["trackPageView"], make_env(url=ORIGIN + "/start"))[1]
         assert beacons(effects) == []
         [dropped] = [e for e in effects if type(e) is Skip]
-        assert dropped.kind == "duplicate" and "duplicate of the automatic page view" in dropped.reason
+        assert dropped.kind == "duplicate" and "exact repeat" in dropped.reason
 
-    def test_a_queued_view_before_load_is_dropped_too(self):
+    def test_a_view_queued_before_the_script_makes_the_automatic_one_a_repeat(self):
         _, effects = self.guarded(entries=[["trackPageView"]])
         assert len(beacons(effects)) == 1
 
-    def test_only_the_next_view_and_only_for_the_same_location(self):
+    @pytest.mark.parametrize("change", [
+        ["setPath", "/start"], ["identify", {"email": "a@b.co"}], ["resetVisitor"],
+        ["setContentType", "blog-post"], ["setPageId", "7"], ["setCanonicalUrl", "https://c.example/"],
+    ])
+    def test_anything_that_changes_the_beacon_makes_it_a_real_view(self, change):
         tracker, _ = self.guarded()
         env = make_env(url=ORIGIN + "/start")
-        assert len(beacons(tracker.push(["setPath", "/other"], env)[1]
-                           + tracker.push(["trackPageView"], env)[1])) == 1
-        tracker.push(["setPath", "/start"], env)
+        tracker.push(change, env)
+        assert len(beacons(tracker.push(["trackPageView"], env)[1])) == 1
+
+    def test_another_url_or_title_is_a_real_view(self):
+        tracker, _ = self.guarded()
+        assert len(beacons(tracker.push(["trackPageView"], make_env(url=ORIGIN + "/next"))[1])) == 1
+        tracker, _ = self.guarded()
+        env = make_env(url=ORIGIN + "/start", title="Other")
+        assert len(beacons(tracker.push(["trackPageView"], env)[1])) == 1
+
+    def test_reset_visitor_then_a_view_sends_the_new_visitor_with_rv(self):
+        tracker, _ = self.guarded()
+        env = make_env(url=ORIGIN + "/start")
+        old = tracker.jar.visitor.utk
+        tracker.push(["resetVisitor"], env)
+        [view] = beacons(tracker.push(["trackPageView"], env)[1])
+        assert params(view)["rv"] == "1" and params(view)["vi"] != old
+
+    def test_only_the_next_view(self):
+        tracker, _ = self.guarded()
+        env = make_env(url=ORIGIN + "/start")
+        assert len(beacons(tracker.push(["trackPageView"], make_env(url=ORIGIN + "/x"))[1])) == 1
         assert len(beacons(tracker.push(["trackPageView"], env)[1])) == 1
 
     def test_the_guard_closes_two_seconds_after_load(self):
