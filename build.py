@@ -372,6 +372,10 @@ def assemble(runtime_js, app_js):
             + "(function(){if(globalThis.__hsqShimLoaded)return;globalThis.__hsqShimLoaded=true;\n"
             # the shim's <script>, captured while it runs; the steps run later, when it is null
             + "var $hsq_script=typeof document=='object'&&document.currentScript||null;\n"
+            # how many _hsq entries the page queued before this file executed: HubSpot's
+            # prelude (the automatic view, the script's portal) goes in there (spec Q10);
+            # shim.adapter.start reads it once and deletes it
+            + "globalThis.__hsqShimQueued=typeof window=='object'&&Array.isArray(window._hsq)?window._hsq.length:0;\n"
             + runtime_js + "\n;\n" + app_js + "\n;" + RUNNER + "\n})();\n")
 
 

@@ -6,6 +6,8 @@ Rule 2: the load reads each queued entry once and runs in slices of SLICE_MS on 
         (TaskHop), in HubSpot's order (shim.core.loading); the page's pushes meanwhile stay
         in its Array, behind the queue. `_hsq.push` becomes ours only when the Array is
         empty (Starter.finish); where the page froze its Array, a new one takes its place.
+        Only the page code a load step calls (a pushed function, a listener) pushes at
+        once, as HubSpot's processing does (run_step).
 Rule 3: a push reads the page (page_env) only for commands that need it: the state-only
         rows of shim.core.commands reuse the last facts read.
 """
@@ -26,6 +28,9 @@ from shim.core.tracker import Tracker
 
 _is_array = window.Array.isArray
 _is_extensible = window.Object.isExtensible
+_delete_property = window.Reflect.deleteProperty
+_define_property = window.Reflect.defineProperty
+_own_property = window.Reflect.getOwnPropertyDescriptor
 _now = window.Date.now
 SLICE_MS = 10                               # a load slice's budget: tasks stay well under 50 ms
 CLOCK_EVERY = 8                             # entries read between two looks at the clock (a JS
@@ -110,7 +115,9 @@ class Starter:
             self.taken = 0                  # entries of the page's _hsq read so far
             privacy_entries = drain(self.privacy)
             self.canonical = read_canonical()
-            self.load = self.tracker.begin_load(read_cookies(), privacy_entries)
+            mark = script_mark()
+            self.load = self.tracker.begin_load(read_cookies(), privacy_entries,
+                                                mark if mark < self.preload else self.preload)
             self.hop = TaskHop(self.slice)
         except Exception as error:
             self.runner.note_error("start", error)
@@ -151,7 +158,7 @@ class Starter:
                     continue
                 elif not load.idle():
                     self.env = page_env(self.canonical)
-                    self.runner.run(load.step(self.env, over))
+                    self.run_step(load.step(self.env, over))
                 else:
                     break
                 if over():
@@ -160,6 +167,24 @@ class Starter:
         except Exception as error:
             self.runner.note_error("start", error)
         self.finish()
+
+    def run_step(self, effects):
+        """A load step's effects. The page code they call (a pushed function, a listener)
+        gets a `_hsq.push` that runs at once, as HubSpot's does while it processes the
+        queue; between steps the page's pushes queue up behind the load (Rule 2)."""
+        queue = self.queue
+        own = _own_property(queue, "push")  # the page's own push, if it set one
+        try:
+            queue.push = self.push
+        except Exception:
+            pass                            # frozen: its pushes throw, as they would anyway
+        try:
+            self.runner.run(effects)
+        finally:
+            if own is UNDEFINED:
+                _delete_property(queue, "push")
+            else:
+                _define_property(queue, "push", own)
 
     def finish(self):
         """The load is over: its last effects, then later pushes run at once."""
@@ -348,6 +373,14 @@ class HistoryWatcher:
             starter.runner.run(starter.tracker.navigated(page_env(starter.canonical)))
         except Exception as error:
             self.starter.runner.note_error("history", error)
+
+
+def script_mark():
+    """How many `_hsq` entries the page had queued when the shim's file executed (the
+    bundle counts them as its first step, build.py), else a very large number."""
+    mark = getattr(window, "__hsqShimQueued", None)
+    _delete_property(window, "__hsqShimQueued")
+    return mark if type(mark) is int else 1 << 30
 
 
 def drain(queue):

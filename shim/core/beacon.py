@@ -103,6 +103,29 @@ def is_empty_text(value):
     return not value or value == "-"
 
 
+def is_empty_value(value):
+    """HubSpot's isEmpty on any value: JS `undefined == v || '-' == v || '' == v`, loose
+    equality, so 0, false and an empty array count as empty too."""
+    kind = type(value)
+    if value is None or value is False:
+        return True
+    if kind is str:
+        return value == "" or value == "-"
+    if kind is int or kind is float:
+        return value == 0
+    if kind is list:
+        text = ""                           # String(array): the items joined, null as ''
+        for i in range(len(value)):
+            text += ("," if i else "") + ("" if value[i] is None else scalar_text(value[i]))
+        return text == "" or text == "-"
+    return False
+
+
+def safe_text(value):
+    """HubSpot's safeString, as the beacon shows it: '' for an empty value."""
+    return "" if is_empty_value(value) else scalar_text(value)
+
+
 def add(pairs, key, value):
     """HubSpot's isEmpty guard: '' and '-' are left out."""
     if value and value != "-":

@@ -9,7 +9,8 @@ Rule 3: beacon kinds (`k`) are named here, once; the one-shot trackers are one r
         each of SIMPLE_BEACONS. shim.testing.beacons names the kinds for people.
 """
 
-from shim.core.beacon import MAX_VALUE, cut, has_long_text, object_pairs, scalar_text
+from shim.core.beacon import (MAX_VALUE, cut, has_long_text, is_empty_value, object_pairs, safe_text,
+                              scalar_text)
 
 PAGE_VIEW = "1"
 LEGACY_EVENT = "3"
@@ -70,7 +71,8 @@ def property_pairs(pairs, key, value):
 
 def legacy_event_pairs(args):
     """trackEvent / trackConversion (id, {value...}) or ({id, value...}): every key of the
-    event object, then k=3, n=id, m=value (merged by first position when sent)."""
+    event object, then k=3, n=id, m=value (merged by first position when sent). `m` is
+    always sent, '' when the value is empty, as HubSpot sends it."""
     first = args[0]
     if type(first) is dict:
         event = dict(first)
@@ -81,13 +83,12 @@ def legacy_event_pairs(args):
     else:
         return None, "the event must be an id or an object with an id"
     event_id = event["id"] if "id" in event else None
-    if event_id is None or event_id == "":
+    if is_empty_value(event_id):
         return None, "the event needs an id"
     pairs = object_pairs(event)
     pairs.append(("k", LEGACY_EVENT))
     pairs.append(("n", cut(scalar_text(event_id))))
-    if "value" in event and event["value"] is not None:
-        pairs.append(("m", cut(scalar_text(event["value"]))))
+    pairs.append(("m", cut(safe_text(event["value"] if "value" in event else None))))
     return pairs, None
 
 

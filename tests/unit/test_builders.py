@@ -54,17 +54,26 @@ class TestLegacyEventPairs:
 
     def test_an_event_object_keeps_every_key_and_a_numeric_id_is_text(self):
         pairs, _ = legacy_event_pairs([{"id": 42, "extra": ["a", "b"]}])
-        assert pairs == [("id", "42"), ("extra", "a"), ("extra", "b"), ("k", "3"), ("n", "42")]
+        assert pairs == [("id", "42"), ("extra", "a"), ("extra", "b"), ("k", "3"), ("n", "42"),
+                         ("m", "")]
 
-    def test_a_null_value_sends_no_m(self):
-        pairs, _ = legacy_event_pairs([{"id": "e", "value": None}])
-        assert "m" not in [key for key, _ in pairs]
+    @pytest.mark.parametrize("value", [None, "", "-", 0, 0.0, False, [], [None], ["-"]])
+    def test_an_empty_value_sends_an_empty_m_as_hubspot_does(self, value):
+        pairs, _ = legacy_event_pairs([{"id": "e", "value": value}])
+        assert pairs[-1] == ("m", "")
+
+    @pytest.mark.parametrize("value, m", [(True, "true"), (0.5, "0.5"), ("0", "0"), (-1, "-1")])
+    def test_a_value_is_sent_as_its_text(self, value, m):
+        pairs, _ = legacy_event_pairs(["e", {"value": value}])
+        assert pairs[-1] == ("m", m)
 
     @pytest.mark.parametrize("args, problem", [
         ([None], "the event must be an id or an object with an id"),
         ([True], "the event must be an id or an object with an id"),
         ([{"value": 1}], "the event needs an id"),
         ([{"id": ""}], "the event needs an id"),
+        ([{"id": "-"}], "the event needs an id"),
+        ([{"id": 0}], "the event needs an id"),
     ])
     def test_without_an_id_nothing_is_sent(self, args, problem):
         assert legacy_event_pairs(args) == (None, problem)
