@@ -10,8 +10,9 @@ Rule 2: window.hsqShim (make_record) is the public read-back record (spec D10): 
 from browser import document, window
 
 from shim import __version__
-from shim.adapter.page import read_cookies
+from shim.adapter.page import encode, read_cookies
 from shim.adapter.values import UNDEFINED
+from shim.core.beacon import with_shown_cookies
 from shim.core.cookies import parse_cookies
 from shim.core.effects import (BindClick, CallListener, CallPageFunction, Log, SendBeacon,
                                SetCookie, SetUserToken, Skip)
@@ -51,7 +52,10 @@ class EffectRunner:
         # The same GET of the same URL as HubSpot's 1x1 image, as a keep-alive request:
         # it outlives the page when the visitor navigates away right after the push
         # (D6.3). If it fails (no fetch, keep-alive quota, network), one image request is
-        # the fallback; there is no other retry.
+        # the fallback; there is no other retry. `u` and `b` are the cookies the browser
+        # shows now, as HubSpot reads them (shim.core.beacon, Rule 1a).
+        if self.cookies:
+            effect = with_shown_cookies(effect, read_cookies(), encode)
         url = effect.url
         try:
             window.fetch(url, KEEPALIVE).catch(ImageFallback(url).send)

@@ -4,6 +4,11 @@ Rule 1: a beacon is the event's own parameters, then four groups in HubSpot's or
         client (sd cd cs ln), page (v a pi ct ccu po rpo rcu cpi.. tc r pu t),
         user (cts i rv vi nc u b ce), privacy (cc). Empty values ('' and '-',
         HubSpot's isEmpty) are left out of the groups.
+Rule 1a: `u` and `b` are the __hstc and __hssc cookies as the browser shows them when the
+        beacon goes (HubSpot reads document.cookie): the jar's record of them
+        (jar.shown_hstc), and, as the adapter sends, the browser's own first copy
+        (`with_shown_cookies`; an older copy on another domain can shadow a new one).
+        Only well-formed values are echoed: a tampered cookie is never sent on.
 Rule 2: `i` (identity) is the identify object serialised as 'k=v&k=v', which the
         query encoding then encodes again: HubSpot double-encodes it.
 Rule 3: when a key repeats (a legacy event object can carry any key), the first
@@ -20,6 +25,7 @@ from shim.core.consent import EVERYTHING
 from shim.core.cookies import DO_NOT_TRACK_COOKIE
 from shim.core.effects import SendBeacon
 from shim.core.numbers import js_number_text
+from shim.core.visitor import parse_hssc, parse_hstc
 
 # Limits (documented in the README, "Reliability"): a text value of an identity, an
 # event property or a legacy event is cut to MAX_VALUE characters; a beacon whose URL is
@@ -132,9 +138,10 @@ def add(pairs, key, value):
         pairs.append((key, value))
 
 
-def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, consent, encode):
+def append_groups(pairs, env, client, portal_id, page, visitor, shown, consent, encode):
     """Append the client, page, user and privacy groups: `page` is the PageState,
-    `visitor` the jar's Visitor, `consent` the Consent the _hsp queue decided."""
+    `visitor` the jar's Visitor, `shown` its (hstc, hssc) cookies as the browser shows
+    them (Rule 1a), `consent` the Consent the _hsp queue decided."""
     add(pairs, "sd", client.screen)
     add(pairs, "cd", client.color_depth)
     add(pairs, "cs", client.charset)
@@ -167,9 +174,10 @@ def append_groups(pairs, env, client, portal_id, page, visitor, cookies_saved, c
         pairs.append(("rv", "1"))
     pairs.append(("vi", visitor.utk))
     pairs.append(("nc", "true" if visitor.is_new else "false"))
-    if cookies_saved:                   # u, b: only when those cookies exist
-        pairs.append(("u", visitor.hstc()))
-        pairs.append(("b", visitor.hssc()))
+    if shown[0] is not None:            # u, b: only when those cookies exist (Rule 1a)
+        pairs.append(("u", shown[0]))
+    if shown[1] is not None:
+        pairs.append(("b", shown[1]))
     if not consent.allowed:
         pairs.append(("ce", "false"))
     pairs.append(("cc", str(consent.bits())))
@@ -207,6 +215,59 @@ def beacon_url(base, endpoint, pairs, encode=encode_component):
     return base + endpoint + "?" + encode_query(pairs, encode)
 
 
+def first_cookie(text, name):
+    """The value of the first `name` cookie in a document.cookie string, or None."""
+    key = name + "="
+    at = text.find(key)
+    while at > 0 and text[at - 1] != " " and text[at - 1] != ";":
+        at = text.find(key, at + 1)
+    if at < 0:
+        return None
+    end = text.find(";", at)
+    value = text[at + len(key):end if end >= 0 else len(text)].strip()
+    return value if value else None
+
+
+def shown_value(value, parse, now_ms):
+    """A cookie value as `u` / `b` carry it: itself when well formed, else None."""
+    return value if value is not None and parse(value, now_ms) is not None else None
+
+
+def with_shown_cookies(beacon, cookie_text, encode):
+    """Rule 1a, as the beacon goes: the same beacon when `u` and `b` are the browser's
+    first __hstc / __hssc (the usual case, two string searches), else one carrying those."""
+    hstc = first_cookie(cookie_text, "__hstc")
+    hssc = first_cookie(cookie_text, "__hssc")
+    if hstc == beacon.hstc and hssc == beacon.hssc:
+        return beacon
+    fields = beacon.fields
+    now_ms = 0
+    at = len(fields)                        # where u and b go: after nc
+    kept = []
+    for i in range(len(fields)):
+        key = fields[i][0]
+        if key == "cts":
+            now_ms = int(fields[i][1])
+        if key == "u" or key == "b":
+            continue
+        kept.append(fields[i])
+        if key == "nc":
+            at = len(kept)
+    hstc = shown_value(hstc, parse_hstc, now_ms)
+    hssc = shown_value(hssc, parse_hssc, now_ms)
+    if hstc == beacon.hstc and hssc == beacon.hssc:
+        return beacon
+    shown = []
+    if hstc is not None:
+        shown.append(("u", hstc))
+    if hssc is not None:
+        shown.append(("b", hssc))
+    fields = kept[:at] + shown + kept[at:]
+    url = beacon.url
+    query = url.find("?")
+    return SendBeacon(url[:query + 1] + encode_query(fields, encode), fields, hstc, hssc)
+
+
 class Beacons:
     """Whether and where beacons go: the portal, the host or collector, the switches
     (setTrackingEnabled, setLimitTrackingToCookieDomains) and the consent the _hsp queue
@@ -231,8 +292,9 @@ class Beacons:
         if reason is not None:
             return None, reason
         jar.ensure_visitor(env)
+        shown = (jar.shown_hstc, jar.shown_hssc)
         fields = append_groups(own_pairs, env, self.client, self.portal_id, page, jar.visitor,
-                               jar.saved, self.consent, self.encode)
+                               shown, self.consent, self.encode)
         if merge:
             fields = merge_first_position(fields)
         base = self.collector if self.collector else "https://" + self.tracking_host
@@ -240,4 +302,4 @@ class Beacons:
         if len(url) > MAX_URL:
             return None, ("the beacon URL would be " + str(len(url))
                           + " characters, over the limit of " + str(MAX_URL))
-        return SendBeacon(url, fields), None
+        return SendBeacon(url, fields, shown[0], shown[1]), None

@@ -9,12 +9,16 @@ from shim.core.values import Value
 
 class SendBeacon(Value):
     """GET `url`: a keep-alive fetch (it outlives the page), one image request if that
-    fails. `fields` are the same parameters, decoded, for the read-back record."""
-    __slots__ = ("url", "fields")
+    fails. `fields` are the same parameters, decoded, for the read-back record; `hstc`
+    and `hssc` the cookie values it carries as `u` and `b` (None: left out), which the
+    adapter checks against the browser's as it sends (beacon.with_shown_cookies)."""
+    __slots__ = ("url", "fields", "hstc", "hssc")
 
-    def __init__(self, url, fields):
+    def __init__(self, url, fields, hstc=None, hssc=None):
         self.url = url
         self.fields = fields
+        self.hstc = hstc
+        self.hssc = hssc
 
 
 class SetCookie(Value):

@@ -9,6 +9,9 @@ Rule 3: the jar only makes SetCookie effects. It writes the visitor cookies only
         while analytics consent allows and the visitor has not opted out
         (`do_not_track`, the __hs_do_not_track cookie); the tracker tells it of consent
         changes (`consent_changed`) and, when the visitor is renewed, clears identity.
+Rule 4: `shown_hstc` / `shown_hssc` are __hstc and __hssc as the browser shows them, for
+        the beacons' `u` and `b` (beacon.py, Rule 1a): the page's own at load when well
+        formed, then what the jar writes or deletes.
 """
 
 from shim.core.cookies import DELETED_MS, DO_NOT_TRACK_COOKIE, SESSION_MS, VISITOR_MS, cookie_header
@@ -17,7 +20,8 @@ from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_
                               on_cookie_domain)
 from shim.core.effects import SetCookie, SetUserToken
 from shim.core.page import hostname_of
-from shim.core.visitor import fresh_visitor, user_token_override, visitor_from_cookies, with_token
+from shim.core.visitor import (fresh_visitor, parse_hssc, parse_hstc, user_token_override,
+                               visitor_from_cookies, with_token)
 
 VISITOR_COOKIES = ("__hstc", "hubspotutk", "__hssc", "__hssrc")
 
@@ -33,6 +37,8 @@ class CookieJar:
         self.visitor = None                 # set up once per page load (set_up)
         self.saved = False                  # the visitor cookies are written
         self.do_not_track = False           # __hs_do_not_track=yes: nothing is sent
+        self.shown_hstc = None              # the browser's __hstc and __hssc (Rule 4)
+        self.shown_hssc = None
         if domains:
             for i in range(len(domains)):
                 self.add_domain(domains[i])
@@ -43,6 +49,13 @@ class CookieJar:
             self.domains.append(domain)
             return True
         return False
+
+    def show(self, cookies, now_ms):
+        """The page's own __hstc and __hssc at load, when well formed (Rule 4)."""
+        hstc = cookies["__hstc"] if "__hstc" in cookies else None
+        hssc = cookies["__hssc"] if "__hssc" in cookies else None
+        self.shown_hstc = hstc if hstc is not None and parse_hstc(hstc, now_ms) else None
+        self.shown_hssc = hssc if hssc is not None and parse_hssc(hssc, now_ms) else None
 
     def set_up(self, env, cookies, effects):
         """Pass (b): the visitor and session from the cookies, once per page load, and the
@@ -102,9 +115,10 @@ class CookieJar:
 
     def rewrite(self, env, effects):
         """After resetVisitor's renewal: the new visitor's cookies written where the old
-        one's were, except under doNotTrack (the stored ones are no longer this visitor's)."""
+        one's were; under doNotTrack none are written, and the old ones, which are no
+        longer this visitor's, are deleted (no beacon echoes them, Rule 4)."""
         if self.saved and self.do_not_track:
-            self.saved = False
+            self.forget(VISITOR_COOKIES, effects)
         elif self.saved:
             self.save(env, effects)
 
@@ -124,6 +138,8 @@ class CookieJar:
         effects.append(self.cookie("__hssc", visitor.hssc(), now + SESSION_MS))
         effects.append(self.cookie("__hssrc", "1", None))
         self.saved = True
+        self.shown_hstc = visitor.hstc()
+        self.shown_hssc = visitor.hssc()
 
     def forget(self, names, effects):
         """Delete these cookies; the visitor cookies count as unwritten."""
@@ -140,6 +156,10 @@ class CookieJar:
 
     def delete(self, name, effects):
         """Expire a cookie on the cookie domain and host-only, wherever it was written."""
+        if name == "__hstc":
+            self.shown_hstc = None
+        elif name == "__hssc":
+            self.shown_hssc = None
         if self.domain:
             effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, self.domain)))
         effects.append(SetCookie(name, "", cookie_header(name, "", DELETED_MS, "")))

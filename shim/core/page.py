@@ -3,10 +3,12 @@ state the page's commands set.
 
 `PageEnv` changes from call to call (url, title, clock); `ClientInfo` is read once;
 `PageState` is what setPath, identify, setContentType... set, sent with every beacon;
-`targeted_content` turns setTargetedContentMetadata's argument into its `tc` values.
+`targeted_content` turns setTargetedContentMetadata's argument into its `tc` values;
+`email_from_url` is the visitor a link identifies (`?__hs_email=`).
 """
 
 from shim.core.beacon import scalar_text
+from shim.core.codec import decode_param
 from shim.core.values import Value
 
 
@@ -87,3 +89,36 @@ def hostname_of(url):
     if colon >= 0:
         host = host[:colon]
     return host.lower()
+
+
+def url_params_text(url):
+    """What HubSpot reads its own URL parameters from: location.search, or location.hash
+    when there is no query."""
+    hash_at = url.find("#")
+    rest = url[:hash_at] if hash_at >= 0 else url
+    query_at = rest.find("?")
+    if query_at >= 0 and query_at < len(rest) - 1:
+        return rest[query_at + 1:]
+    return url[hash_at + 1:] if hash_at >= 0 else ""
+
+
+def email_from_url(url):
+    """`?__hs_email=<address>` (HubSpot's email links): the address, or None. Read as
+    HubSpot reads it: '+' is a space, a part with more than one '=' has no value, and the
+    value is decoded twice; a name given twice identifies nobody."""
+    text = url_params_text(url)
+    if text.find("__hs_email") < 0:
+        return None
+    found = None
+    parts = text.replace("+", " ").split("&")
+    for i in range(len(parts)):
+        pair = parts[i].split("=")
+        if decode_param(pair[0]) != "__hs_email":
+            continue
+        if found is not None:
+            return None
+        found = decode_param(pair[1]) if len(pair) == 2 else ""
+    if not found:
+        return None
+    email = decode_param(found)
+    return email if email else None

@@ -35,7 +35,7 @@ from shim.core.jar import CookieJar
 from shim.core.linker import arriving, linked_url
 from shim.core.listeners import KINDS, Listeners, page_value
 from shim.core.navigation import DuplicateGuard, location_key
-from shim.core.page import ClientInfo, PageState, targeted_content
+from shim.core.page import ClientInfo, PageState, email_from_url, targeted_content
 from shim.core.privacy import PrivacyQueue
 from shim.core.loading import Load, never
 
@@ -88,6 +88,7 @@ class Tracker:
     def load_set_up(self, cookie_header_text, privacy_entries, env, effects):
         """Pass (b): doNotTrack, the visitor and session from the cookies, then consent."""
         cookies = parse_cookies(cookie_header_text)
+        self.jar.show(cookies, env.now_ms)
         # A cross-domain link in the page URL stands in for the visitor cookies (linker.py).
         cookies, problem = arriving(env.url, cookies, self.jar.domains, env.now_ms)
         if problem is not None:
@@ -97,6 +98,11 @@ class Tracker:
             self.skip("__hsUserToken", problem, effects)
         if self.debug:
             effects.append(self.jar.cookie(DEBUG_COOKIE, "1", None))
+        email = email_from_url(env.url)
+        if email is not None:
+            # An email link (`?__hs_email=`) identifies the visitor before the page's own
+            # identify calls, which merge into it (spec §9a).
+            self.page.identity = {"email": email}
         # The visitor cookies are written once consent allows (consent_changed).
         effects.extend(self.privacy.start(privacy_entries, env, cookies))
 

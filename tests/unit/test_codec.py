@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, strategies as st
 
-from shim.core.codec import encode_component, encode_query
+from shim.core.codec import decode_param, encode_component, encode_query
 from shim.testing.codec import decode_component, decode_query, split_url
 
 # Text as a JS string can hold it, minus lone surrogates (encodeURIComponent throws on those).
@@ -62,3 +62,24 @@ class TestDecode:
     def test_split_url(self):
         assert split_url("https://h/p?q=1") == ("https://h/p", "q=1")
         assert split_url("https://h/p") == ("https://h/p", "")
+
+
+class TestDecodeParam:
+    """codec.decode_param: HubSpot's decoder for its URL parameters (Rule 4)"""
+
+    @pytest.mark.parametrize("text, decoded", [
+        ("ada%40example.com", "ada@example.com"),
+        ("a+b%20c", "a b c"),
+        ("caf%C3%A9%20%E2%82%AC%F0%9F%98%80", "caf\u00e9 \u20ac\U0001F600"),
+        ("%E9t%E9", "\u00e9t\u00e9"),                       # Latin-1: unescape's fallback
+        ("100%", "100%"), ("%zz", "%zz"), ("%u20AC", "\u20ac"),
+        ("%C0%AF", "\u00c0\u00af"),                         # overlong: not UTF-8
+        ("%ED%A0%80", "\u00ed\u00a0\u0080"),                # a surrogate: not UTF-8
+    ])
+    def test_decodes_as_decodeURIComponent_else_unescape(self, text, decoded):
+        assert decode_param(text) == decoded
+
+    @given(st.text())
+    def test_inverts_encode_component(self, text):
+        text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF)
+        assert decode_param(encode_component(text)) == text

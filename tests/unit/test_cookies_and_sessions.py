@@ -5,10 +5,13 @@ from email.utils import formatdate
 import pytest
 from hypothesis import given, strategies as st
 
+from shim.core.beacon import with_shown_cookies
+from shim.core.codec import encode_component
 from shim.core.cookies import SESSION_MS, VISITOR_MS, cookie_header, http_date, parse_cookies
 from shim.core.domain import cookie_domain, domain_hash, extract_domain
 from shim.core.effects import SetCookie
 from shim.core.visitor import parse_hssc, parse_hstc, visitor_from_cookies
+from shim.testing.codec import decode_query, split_url
 from tests.unit.helpers import counting_rand32, make_env, make_tracker, params, beacons
 
 NOW = 1_700_000_000_000
@@ -165,3 +168,59 @@ class TestTrackerCookies:
         [view] = beacons(effects)
         assert "<script>" not in view.url and "Set-Cookie" not in view.url
         assert params(view)["nc"] == "true"
+
+
+class TestShownCookies:
+    """u and b are the __hstc / __hssc the browser shows (beacon.py, Rule 1a)"""
+
+    HSTC = "114212440.00000001000000020000000300000004.1699990000000.1699990000000.1699999000000.3"
+    HSSC = "114212440.2.1699999000000"
+
+    def returning(self):
+        return "__hstc=" + self.HSTC + "; __hssc=" + self.HSSC + "; __hssrc=1"
+
+    def test_a_returning_visitors_beacons_carry_the_cookies_the_jar_wrote(self):
+        tracker = make_tracker()
+        [view] = beacons(tracker.load([], make_env(), self.returning()))
+        assert (params(view)["u"], params(view)["b"]) == (tracker.jar.visitor.hstc(),
+                                                          tracker.jar.visitor.hssc())
+        assert params(view)["b"].split(".")[1] == "3"           # the view counted
+
+    def test_without_consent_to_write_the_pages_own_cookies_are_echoed(self):
+        tracker = make_tracker(policy="NO_COOKIES")
+        [view] = beacons(tracker.load([], make_env(), self.returning()))
+        assert (params(view)["u"], params(view)["b"]) == (self.HSTC, self.HSSC)
+
+    def test_tampered_cookies_are_never_echoed(self):
+        tracker = make_tracker(policy="NO_COOKIES")
+        [view] = beacons(tracker.load([], make_env(), "__hstc=garbage; __hssc=1.2"))
+        assert "u" not in params(view) and "b" not in params(view)
+
+    def test_the_browsers_first_copy_wins_as_the_beacon_goes(self):
+        tracker = make_tracker()
+        [view] = beacons(tracker.load([], make_env(), self.returning()))
+        # A copy on another domain shadows the one the jar wrote: the browser shows it first.
+        shown = with_shown_cookies(view, self.returning() + "; __hstc=" + view.hstc, encode_component)
+        got = decode_query(split_url(shown.url)[1])
+        assert [k for k, _ in got] == [k for k, _ in view.fields]         # u, b in place
+        assert (dict(got)["u"], dict(got)["b"]) == (self.HSTC, self.HSSC)
+        assert shown.fields == got
+
+    def test_the_same_beacon_when_the_browser_agrees(self):
+        tracker = make_tracker()
+        [view] = beacons(tracker.load([], make_env(), ""))
+        text = "x=1; __hstc=" + view.hstc + "; __hssc=" + view.hssc
+        assert with_shown_cookies(view, text, encode_component) is view
+
+    def test_cookies_the_browser_lost_are_left_out(self):
+        tracker = make_tracker()
+        [view] = beacons(tracker.load([], make_env(), ""))
+        shown = with_shown_cookies(view, "other=1", encode_component)
+        assert "u" not in dict(shown.fields) and "b" not in dict(shown.fields)
+
+    @given(st.text(max_size=80))
+    def test_any_cookie_text_gives_a_well_formed_beacon(self, text):
+        tracker = make_tracker()
+        [view] = beacons(tracker.load([], make_env(), ""))
+        shown = with_shown_cookies(view, text, encode_component)
+        assert decode_query(split_url(shown.url)[1]) == shown.fields

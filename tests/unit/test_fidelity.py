@@ -234,6 +234,7 @@ class TestSuppression:
         push(tracker, "doNotTrack")
         effects = push(tracker, "resetVisitor")
         assert cookie_names(effects) == []
+        assert {e.name for e in effects if type(e) is SetCookie} >= {"__hstc", "__hssc"}  # deleted
         push(tracker, "doNotTrack", {"track": True})
         [view] = beacons(push(tracker, "trackPageView"))
         assert "u" not in params(view) and params(view)["rv"] == "1"   # no stale cookie ids
@@ -242,3 +243,42 @@ class TestSuppression:
         tracker, _ = loaded()
         effects = push(tracker, "resetVisitor")
         assert sorted(cookie_names(effects)) == ["__hssc", "__hssrc", "__hstc", "hubspotutk"]
+
+
+# -- issue 28: an email link identifies the visitor ----------------------------------
+
+class TestEmailLink:
+    """`?__hs_email=` in the page URL (page.email_from_url, the set-up)"""
+
+    @pytest.mark.parametrize("url, email", [
+        ("https://www.example.com/?__hs_email=ada%40example.com", "ada@example.com"),
+        ("https://www.example.com/?a=1&__hs_email=ada@example.com&b=2", "ada@example.com"),
+        ("https://www.example.com/?__hs_email=a%2540b.co", "a@b.co"),          # decoded twice
+        ("https://www.example.com/?__hs_email=Ada+Lovelace%3Cada%40x.io%3E", "Ada Lovelace<ada@x.io>"),
+        ("https://www.example.com/#__hs_email=ada%40example.com", "ada@example.com"),  # no query
+        ("https://www.example.com/?x=1#__hs_email=ada%40example.com", None),   # the query wins
+        ("https://www.example.com/?__hs_email=", None),
+        ("https://www.example.com/?__hs_email", None),
+        ("https://www.example.com/?__hs_email=a=b", None),                      # two '='
+        ("https://www.example.com/?__hs_email=a&__hs_email=b", None),           # given twice
+        ("https://www.example.com/?__hs_email=%E0%A4%A", "\u00e0\u00a4%A"),    # unescape's fallback
+        ("https://www.example.com/?email=ada%40example.com", None),
+    ])
+    def test_the_address_as_hubspot_reads_it(self, url, email):
+        from shim.core.page import email_from_url
+        assert email_from_url(url) == email
+
+    def test_the_first_view_carries_it_and_the_pages_identify_merges_into_it(self):
+        tracker = make_tracker()
+        env = make_env(url="https://www.example.com/?__hs_email=ada%40example.com")
+        effects = tracker.load([["identify", {"id": "7"}]], env)
+        assert params(beacons(effects)[0])["i"] == "email=ada%40example.com&id=7"
+        tracker = make_tracker()
+        effects = tracker.load([["identify", {"id": "7", "email": "b@x.io"}]], env)
+        assert params(beacons(effects)[0])["i"] == "email=b%40x.io&id=7"
+
+    @given(st.text(max_size=40))
+    def test_any_url_is_read_without_an_error(self, tail):
+        from shim.core.page import email_from_url
+        result = email_from_url("https://www.example.com/?__hs_email=" + tail)
+        assert result is None or (type(result) is str and result)
