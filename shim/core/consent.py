@@ -7,8 +7,11 @@ page's own consent manager through `setHubSpotConsent`.
 Rule 1: INITIAL below is the whole policy table: policy -> (reads the cookie?, default
         when there is no cookie). Unknown policy names mean "no banner".
 Rule 2: listeners get a fresh consent object on every call; they are called at once
-        when registered (a value always exists: the shim decides at start) and again
-        on every change.
+        when registered if a decision exists, and again on every change.
+Rule 2a: under OPT_IN and COOKIES_BY_CATEGORY with no stored decision, nothing is decided
+        (UNDECIDED) until the page's consent manager decides (setHubSpotConsent), as with
+        HubSpot's banner before the visitor clicks: beacons carry ce=false and cc=0, no
+        cookie is written, and listeners wait for the decision.
 Rule 3: this module writes no cookie itself except deletions on revocation; the tracker
         reacts to changes (cookies, visitor reset) through `Tracker.consent_changed`.
 """
@@ -22,15 +25,16 @@ CATEGORY_NUMBERS = (("1", "analytics"), ("2", "advertisement"), ("3", "functiona
 CONSENT_BITS = (("necessary", 1), ("analytics", 2), ("advertisement", 4), ("functionality", 8))
 
 NO_BANNER = "NO_BANNER"
-# policy -> (consent read from the preference cookie when present, default without it)
+# policy -> (consent read from the preference cookie when present, default without it:
+# True granted, False refused, None undecided (Rule 2a))
 INITIAL = {
     NO_BANNER: (False, True),
     "COOKIES_WITHOUT_BANNER": (False, True),
     "NOTIFY": (False, True),
     "OPT_OUT": (True, True),
     "OPT_OUT_BY_CATEGORY": (True, True),
-    "OPT_IN": (True, False),
-    "COOKIES_BY_CATEGORY": (True, False),
+    "OPT_IN": (True, None),
+    "COOKIES_BY_CATEGORY": (True, None),
     "NO_COOKIES": (False, False),
 }
 
@@ -65,12 +69,21 @@ class Consent(Value):
         return self.allowed or self.analytics
 
 
+class Undecided(Consent):
+    """No decision yet (Rule 2a): nothing granted, and no consent information (cc=0)."""
+    __slots__ = ()
+
+    def bits(self):
+        return 0
+
+
 def uniform(value):
     return Consent(value, value, value, value)
 
 
 NOTHING = uniform(False)
 EVERYTHING = uniform(True)
+UNDECIDED = Undecided(False, False, False, False)
 
 
 def parse_preference(value):
@@ -103,7 +116,7 @@ def initial_consent(policy, cookies, gpc):
         stored = parse_preference(cookies[PREFERENCE_COOKIE])
         if stored is not None:
             return stored
-    return uniform(default)
+    return UNDECIDED if default is None else uniform(default)
 
 
 def consent_from_object(value):

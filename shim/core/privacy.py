@@ -13,7 +13,8 @@ Rule 4: the queue reaches the tracker through three methods (`skip`, `consent_ch
 
 from shim.core.commands import (BANNER_ONLY, HSP, PRIVACY_PASSES, PRIVACY_SIGNATURES, Ignored,
                                 describe, parse)
-from shim.core.consent import NOTHING, consent_from_object, initial_consent, listener_object
+from shim.core.consent import (NOTHING, UNDECIDED, consent_from_object, initial_consent,
+                               listener_object)
 from shim.core.effects import CallListener, Log
 from shim.core.queue import passes
 
@@ -69,6 +70,8 @@ class PrivacyQueue:
         self.previous = old
         self.current = new
         self.tracker.consent_changed(old, new, env, effects)
+        if new is UNDECIDED:
+            return                          # listeners wait for a decision (consent.py, 2a)
         for i in range(len(self.consent_listeners)):
             effects.append(CallListener(self.consent_listeners[i], [listener_object(new, old)],
                                         "consent"))
@@ -77,7 +80,7 @@ class PrivacyQueue:
 
     def add_consent_listener(self, args, env, effects):
         self.consent_listeners.append(args[0])
-        if self.current is not None:
+        if self.current is not None and self.current is not UNDECIDED:
             effects.append(CallListener(args[0], [listener_object(self.current, self.previous)],
                                         "consent"))
 
@@ -98,6 +101,8 @@ class PrivacyQueue:
         # No UI: tell the listeners the current state again.
         if self.tracker.debug:
             effects.append(Log("showBanner: the shim has no banner; listeners notified"))
+        if self.current is UNDECIDED:
+            return
         for i in range(len(self.consent_listeners)):
             effects.append(CallListener(self.consent_listeners[i],
                                         [listener_object(self.current, self.previous)], "consent"))

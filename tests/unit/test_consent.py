@@ -3,7 +3,7 @@
 import pytest
 
 from shim.core.commands import PageFunction
-from shim.core.consent import (CONSENT_BITS, INITIAL, NOTHING, Consent, initial_consent,
+from shim.core.consent import (CONSENT_BITS, INITIAL, NOTHING, UNDECIDED, Consent, initial_consent,
                                parse_preference, uniform)
 from shim.core.effects import CallListener, SetCookie
 from tests.unit.helpers import beacons, make_env, make_tracker, params
@@ -24,11 +24,11 @@ class TestInitialConsent:
         ("OPT_OUT", {PREF: "1:false_2:false_3:false"}, False, NOTHING),
         ("OPT_OUT_BY_CATEGORY", {PREF: "1:true,2:false,3:true"}, False,
          Consent(False, True, False, True)),
-        ("OPT_IN", {}, False, NOTHING),
+        ("OPT_IN", {}, False, UNDECIDED),                   # no decision: cc=0 (2a)
         ("OPT_IN", {PREF: "1:true_2:true_3:true"}, False, GRANTED),
         ("COOKIES_BY_CATEGORY", {PREF: "1:true_2:false_3:false"}, False,
          Consent(False, True, False, False)),
-        ("COOKIES_BY_CATEGORY", {PREF: "garbage"}, False, NOTHING),
+        ("COOKIES_BY_CATEGORY", {PREF: "garbage"}, False, UNDECIDED),
         ("NO_COOKIES", {PREF: "1:true_2:true_3:true"}, False, NOTHING),
         ("OPT_OUT", {PREF: "1:true_2:true_3:true"}, True, NOTHING),             # GPC wins
         ("SOMETHING_ELSE", {}, False, GRANTED),
@@ -85,7 +85,15 @@ class TestTrackerReaction:
         tracker, effects = loaded(policy="OPT_IN")
         assert cookie_names(effects) == []
         got = params(beacons(effects)[0])
-        assert (got["ce"], got["cc"]) == ("false", "1") and "u" not in got and "b" not in got
+        assert (got["ce"], got["cc"]) == ("false", "0") and "u" not in got and "b" not in got
+
+    def test_a_refusal_is_consent_information(self):
+        tracker, effects = loaded(policy="NO_COOKIES")
+        assert (params(beacons(effects)[0])["ce"], params(beacons(effects)[0])["cc"]) == ("false", "1")
+        tracker, _ = loaded(policy="OPT_IN")
+        tracker.push_privacy(["setHubSpotConsent", {"analytics": False}], make_env())
+        [view] = beacons(tracker.push(["trackPageView"], make_env())[1])
+        assert params(view)["cc"] == "1"
 
     def test_analytics_only_by_category_writes_cookies_but_ce_false(self):
         tracker, effects = loaded(policy="COOKIES_BY_CATEGORY", cookies=PREF + "=1:true_2:false_3:false")
@@ -126,11 +134,17 @@ class TestListeners:
         assert second["previousCategories"]["advertisement"] is True
         assert second is not first
 
-    def test_opt_in_without_decision_calls_listeners_with_allowed_false(self):
-        """The banner's code (not its docs): listeners hear the initial all-false state."""
-        _, effects = loaded(policy="OPT_IN", privacy=[["addPrivacyConsentListener",
-                                                       PageFunction(object())]])
-        assert [c["allowed"] for c in listener_calls(effects)] == [False]
+    def test_opt_in_listeners_wait_for_the_decision(self):
+        """As HubSpot documents it and its banner (static-1.3910) does: no call before the
+        visitor (here the page's consent manager) decides, then one with the decision."""
+        tracker, effects = loaded(policy="OPT_IN", privacy=[["addPrivacyConsentListener",
+                                                             PageFunction(object())]])
+        assert listener_calls(effects) == []
+        assert listener_calls(tracker.push_privacy(["showBanner"], make_env())[1]) == []
+        _, effects = tracker.push_privacy(["setHubSpotConsent", {"analytics": True}], make_env())
+        [call] = listener_calls(effects)
+        assert call["allowed"] is False and call["categories"]["analytics"] is True
+        assert call["previousCategories"]["analytics"] is False
 
     def test_hsq_forwards_add_privacy_consent_listener(self):
         tracker, _ = loaded()
