@@ -34,8 +34,8 @@ from buildtools import sri  # noqa: E402
 
 BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "shim.core.codec",
                    "shim.core.commands", "shim.core.queue", "shim.core.loading", "shim.core.effects",
-                   "shim.core.cookies", "shim.core.consent", "shim.core.numbers", "shim.core.beacon",
-                   "shim.core.page", "shim.core.domain", "shim.core.visitor", "shim.core.linker",
+                   "shim.core.cookies", "shim.core.consent", "shim.core.numbers", "shim.core.domain",
+                   "shim.core.visitor", "shim.core.beacon", "shim.core.page", "shim.core.linker",
                    "shim.core.jar", "shim.core.navigation", "shim.core.privacy", "shim.core.events",
                    "shim.core.listeners", "shim.core.tracker", "shim.core.config",
                    "shim.adapter", "shim.adapter.values", "shim.adapter.page", "shim.adapter.effects",

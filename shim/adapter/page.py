@@ -28,6 +28,20 @@ def encode(text):
         return encode_component(text)
 
 
+_native_decode = window.decodeURIComponent
+_unescape = window.unescape
+
+
+def decode_param(text):
+    """HubSpot's decoder for its URL parameters: '+' is a space, then decodeURIComponent,
+    or unescape where that throws (a bad escape, bytes that are not UTF-8)."""
+    text = text.replace("+", " ")
+    try:
+        return _native_decode(text)
+    except Exception:
+        return _unescape(text)
+
+
 def rand32():
     return window.crypto.getRandomValues(window.Uint32Array.new(1))[0]
 

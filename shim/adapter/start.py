@@ -17,7 +17,7 @@ from browser import document, window
 from shim.adapter.effects import EffectRunner, make_record
 from shim.adapter.links import LinkDecorator
 from shim.adapter.page import (client_info, config_overrides, cookie_problem, debug_cookie_set,
-                               encode, gpc_signal, own_script, page_env, page_user_token,
+                               decode_param, encode, gpc_signal, own_script, page_env, page_user_token,
                                random_source, read_canonical, read_cookies, script_attributes)
 from shim.adapter.values import NULL, UNDEFINED, read_entry, to_js
 from shim.core.commands import STATE_ONLY
@@ -29,8 +29,6 @@ from shim.core.tracker import Tracker
 _is_array = window.Array.isArray
 _is_extensible = window.Object.isExtensible
 _delete_property = window.Reflect.deleteProperty
-_define_property = window.Reflect.defineProperty
-_own_property = window.Reflect.getOwnPropertyDescriptor
 _now = window.Date.now
 SLICE_MS = 10                               # a load slice's budget: tasks stay well under 50 ms
 CLOCK_EVERY = 8                             # entries read between two looks at the clock (a JS
@@ -65,7 +63,8 @@ def install():
                       encode=encode, cookie_domains=config.cookie_domains, policy=config.policy,
                       gpc=config.honor_gpc and gpc_signal(),
                       duplicate_guard=config.duplicate_guard,
-                      tracking_host=config.tracking_host, user_token=page_user_token)
+                      tracking_host=config.tracking_host, user_token=page_user_token,
+                      decode=decode_param)
     runner.tracker = tracker
     if random_problem is not None:
         runner.degrade("crypto.getRandomValues", random_problem)
@@ -173,18 +172,12 @@ class Starter:
         gets a `_hsq.push` that runs at once, as HubSpot's does while it processes the
         queue; between steps the page's pushes queue up behind the load (Rule 2)."""
         queue = self.queue
-        own = _own_property(queue, "push")  # the page's own push, if it set one
         try:
             queue.push = self.push
         except Exception:
             pass                            # frozen: its pushes throw, as they would anyway
-        try:
-            self.runner.run(effects)
-        finally:
-            if own is UNDEFINED:
-                _delete_property(queue, "push")
-            else:
-                _define_property(queue, "push", own)
+        self.runner.run(effects)
+        _delete_property(queue, "push")
 
     def finish(self):
         """The load is over: its last effects, then later pushes run at once."""

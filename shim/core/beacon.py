@@ -113,18 +113,11 @@ def is_empty_value(value):
     """HubSpot's isEmpty on any value: JS `undefined == v || '-' == v || '' == v`, loose
     equality, so 0, false and an empty array count as empty too."""
     kind = type(value)
-    if value is None or value is False:
-        return True
     if kind is str:
         return value == "" or value == "-"
-    if kind is int or kind is float:
-        return value == 0
     if kind is list:
-        text = ""                           # String(array): the items joined, null as ''
-        for i in range(len(value)):
-            text += ("," if i else "") + ("" if value[i] is None else scalar_text(value[i]))
-        return text == "" or text == "-"
-    return False
+        return not value
+    return value is None or value is False or ((kind is int or kind is float) and value == 0)
 
 
 def safe_text(value):
@@ -228,44 +221,32 @@ def first_cookie(text, name):
     return value if value else None
 
 
-def shown_value(value, parse, now_ms):
-    """A cookie value as `u` / `b` carry it: itself when well formed, else None."""
-    return value if value is not None and parse(value, now_ms) is not None else None
-
-
 def with_shown_cookies(beacon, cookie_text, encode):
     """Rule 1a, as the beacon goes: the same beacon when `u` and `b` are the browser's
-    first __hstc / __hssc (the usual case, two string searches), else one carrying those."""
+    first __hstc / __hssc (the usual case: two string searches), else one carrying those."""
     hstc = first_cookie(cookie_text, "__hstc")
     hssc = first_cookie(cookie_text, "__hssc")
     if hstc == beacon.hstc and hssc == beacon.hssc:
         return beacon
-    fields = beacon.fields
+    fields = []
     now_ms = 0
-    at = len(fields)                        # where u and b go: after nc
-    kept = []
-    for i in range(len(fields)):
-        key = fields[i][0]
+    for pair in beacon.fields:
+        key = pair[0]
         if key == "cts":
-            now_ms = int(fields[i][1])
-        if key == "u" or key == "b":
-            continue
-        kept.append(fields[i])
-        if key == "nc":
-            at = len(kept)
-    hstc = shown_value(hstc, parse_hstc, now_ms)
-    hssc = shown_value(hssc, parse_hssc, now_ms)
-    if hstc == beacon.hstc and hssc == beacon.hssc:
-        return beacon
-    shown = []
-    if hstc is not None:
-        shown.append(("u", hstc))
+            now_ms = int(pair[1])
+        if key != "u" and key != "b":
+            fields.append(pair)
+    hstc = hstc if hstc is not None and parse_hstc(hstc, now_ms) is not None else None
+    hssc = hssc if hssc is not None and parse_hssc(hssc, now_ms) is not None else None
+    at = 0                                  # u and b go right after nc
+    while fields[at][0] != "nc":
+        at += 1
+    shown = [("u", hstc)] if hstc is not None else []
     if hssc is not None:
         shown.append(("b", hssc))
-    fields = kept[:at] + shown + kept[at:]
+    fields = fields[:at + 1] + shown + fields[at + 1:]
     url = beacon.url
-    query = url.find("?")
-    return SendBeacon(url[:query + 1] + encode_query(fields, encode), fields, hstc, hssc)
+    return SendBeacon(url[:url.find("?") + 1] + encode_query(fields, encode), fields, hstc, hssc)
 
 
 class Beacons:

@@ -8,7 +8,6 @@ state the page's commands set.
 """
 
 from shim.core.beacon import scalar_text
-from shim.core.codec import decode_param
 from shim.core.values import Value
 
 
@@ -91,34 +90,27 @@ def hostname_of(url):
     return host.lower()
 
 
-def url_params_text(url):
-    """What HubSpot reads its own URL parameters from: location.search, or location.hash
-    when there is no query."""
+def email_from_url(url, decode_param):
+    """`?__hs_email=<address>` (HubSpot's email links): the address, or None. Read as
+    HubSpot reads it, from the query (the fragment when there is none): '+' is a space,
+    a part with more than one '=' has no value, and the value is decoded twice; a name
+    given twice identifies nobody. `decode_param` is HubSpot's decoder
+    (decodeURIComponent, else unescape), injected."""
+    if url.find("__hs_email") < 0:
+        return None
     hash_at = url.find("#")
     rest = url[:hash_at] if hash_at >= 0 else url
     query_at = rest.find("?")
-    if query_at >= 0 and query_at < len(rest) - 1:
-        return rest[query_at + 1:]
-    return url[hash_at + 1:] if hash_at >= 0 else ""
-
-
-def email_from_url(url):
-    """`?__hs_email=<address>` (HubSpot's email links): the address, or None. Read as
-    HubSpot reads it: '+' is a space, a part with more than one '=' has no value, and the
-    value is decoded twice; a name given twice identifies nobody."""
-    text = url_params_text(url)
-    if text.find("__hs_email") < 0:
-        return None
+    if 0 <= query_at < len(rest) - 1:
+        text = rest[query_at + 1:]
+    else:
+        text = url[hash_at + 1:] if hash_at >= 0 else ""
     found = None
     parts = text.replace("+", " ").split("&")
-    for i in range(len(parts)):
-        pair = parts[i].split("=")
-        if decode_param(pair[0]) != "__hs_email":
-            continue
-        if found is not None:
-            return None
-        found = decode_param(pair[1]) if len(pair) == 2 else ""
-    if not found:
-        return None
-    email = decode_param(found)
-    return email if email else None
+    for part in parts:
+        pair = part.split("=")
+        if decode_param(pair[0]) == "__hs_email":
+            if found is not None:
+                return None
+            found = decode_param(pair[1]) if len(pair) == 2 else ""
+    return decode_param(found) or None if found else None

@@ -43,8 +43,12 @@ from shim.core.loading import Load, never
 class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
                  encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False,
-                 duplicate_guard=True, tracking_host=DEFAULT_TRACKING_HOST, user_token=None):
+                 duplicate_guard=True, tracking_host=DEFAULT_TRACKING_HOST, user_token=None,
+                 decode=None):
         self.debug = debug
+        # HubSpot's decoder for its URL parameters (decodeURIComponent, else unescape), for
+        # `?__hs_email=`; injected, as `encode` is (None: URL parameters are not read).
+        self.decode = decode
         self.page = PageState()             # sent with every beacon
         # Cookie domain, visitor, cookie effects; user_token: () -> window.__hsUserToken as
         # the page set it, read at set-up (visitor.py, Rule 4).
@@ -98,7 +102,7 @@ class Tracker:
             self.skip("__hsUserToken", problem, effects)
         if self.debug:
             effects.append(self.jar.cookie(DEBUG_COOKIE, "1", None))
-        email = email_from_url(env.url)
+        email = email_from_url(env.url, self.decode) if self.decode is not None else None
         if email is not None:
             # An email link (`?__hs_email=`) identifies the visitor before the page's own
             # identify calls, which merge into it (spec §9a).

@@ -59,3 +59,52 @@ def split_url(url):
     if q < 0:
         return url, ""
     return url[:q], url[q + 1:]
+
+
+def _utf8_or_none(text):
+    """decodeURIComponent: None where it throws (a bad escape, bytes that are not UTF-8)."""
+    data = bytearray()
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i] == "%":
+            pair = text[i + 1:i + 3]
+            if len(pair) < 2 or _hex_value(pair[0]) < 0 or _hex_value(pair[1]) < 0:
+                return None
+            data.append(int(pair, 16))
+            i += 3
+        else:
+            data.extend(text[i].encode("utf-8", "surrogatepass"))
+            i += 1
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _unescape(text):
+    """JavaScript's unescape: %uXXXX and %XX as code units, anything else as it is."""
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        wide, short = text[i + 2:i + 6], text[i + 1:i + 3]
+        if text[i] == "%" and text[i + 1:i + 2] == "u" and len(wide) == 4 and all(_hex_value(c) >= 0 for c in wide):
+            out.append(chr(int(wide, 16)))
+            i += 6
+        elif text[i] == "%" and len(short) == 2 and all(_hex_value(c) >= 0 for c in short):
+            out.append(chr(int(short, 16)))
+            i += 3
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def decode_param(text):
+    """HubSpot's decoder for its own URL parameters (`__hs_email`), as the browser adapter
+    runs it (shim.adapter.page.decode_param): '+' is a space, then decodeURIComponent, or
+    unescape where that throws. The core gets it injected (Tracker's `decode`)."""
+    text = text.replace("+", " ")
+    decoded = _utf8_or_none(text)
+    return decoded if decoded is not None else _unescape(text)

@@ -1,6 +1,6 @@
 """Shared builders for the CPython core tests."""
 
-from shim.testing.codec import decode_query, split_url
+from shim.testing.codec import decode_param, decode_query, split_url
 from shim.core.effects import SendBeacon
 from shim.core.page import ClientInfo, PageEnv
 from shim.core.tracker import Tracker
@@ -27,6 +27,7 @@ def make_tracker(portal_id="123", **kwargs):
     on: most tests push a page view for the same URL right after load on purpose."""
     client = ClientInfo("1280x720", "24-bit", "UTF-8", "en-us")
     kwargs.setdefault("duplicate_guard", False)
+    kwargs.setdefault("decode", decode_param)
     return Tracker(counting_rand32(), portal_id=portal_id, client=client, **kwargs)
 
 

@@ -6,8 +6,8 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, strategies as st
 
-from shim.core.codec import decode_param, encode_component, encode_query
-from shim.testing.codec import decode_component, decode_query, split_url
+from shim.core.codec import encode_component, encode_query
+from shim.testing.codec import decode_component, decode_param, decode_query, split_url
 
 # Text as a JS string can hold it, minus lone surrogates (encodeURIComponent throws on those).
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
@@ -65,7 +65,8 @@ class TestDecode:
 
 
 class TestDecodeParam:
-    """codec.decode_param: HubSpot's decoder for its URL parameters (Rule 4)"""
+    """shim.testing.codec.decode_param: HubSpot's decoder for its URL parameters, the twin
+    of the adapter's (decodeURIComponent, else unescape; tests/e2e checks they agree)"""
 
     @pytest.mark.parametrize("text, decoded", [
         ("ada%40example.com", "ada@example.com"),
