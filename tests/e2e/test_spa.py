@@ -98,7 +98,7 @@ class TestDuplicateGuard:
         assert len(beacons) == 1 and beacons[0].params["po"] == "/tests/e2e/pages/router-initial.html?tab=1"
         assert page.evaluate("hsqShim.duplicates") == 1
         reasons = page.evaluate("hsqShim.ignored.map(i => i.reason)")
-        assert any(r.startswith("duplicate of the automatic page view") for r in reasons)
+        assert any(r.startswith("exact repeat of the page view sent at load") for r in reasons)
 
     def test_turned_off_it_sends_what_hubspot_sends(self, page):
         hubspot = capture(page)

@@ -1,0 +1,163 @@
+"""What running HubSpot's own script (build 1.398, with its banner) beside the shim showed
+(issue 28), each difference fixed and checked here in Chromium through the built file,
+without HubSpot's files (`python -m fidelity --hubspot DIR` runs the comparison itself):
+
+  - the load order: HubSpot's prelude (its automatic view, its portal) is appended to
+    `_hsq` when its script executes, so what the page queued before the script runs first;
+    a pushed function's own pushes run at once;
+  - a legacy event always carries `m`, empty when it has no value;
+  - `?__hs_email=` in the page URL identifies the visitor;
+  - `u` and `b` are the cookies the browser shows as the beacon goes;
+  - the duplicate guard drops only an exact repeat (a reset visitor's view goes out);
+  - OPT_IN before any decision: `cc=0`, no cookie, listeners wait for the decision.
+
+Pages are served by routes on https://www.example.com, the shim at /static/hsq-shim.js.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from shim.testing.codec import decode_param
+from tests.e2e.support import capture, wait_until_ready
+
+pytestmark = pytest.mark.e2e
+SHIM = Path(__file__).resolve().parents[2] / "static" / "hsq-shim.js"
+SITE = "https://www.example.com/"
+
+
+def open_page(page, body, query=""):
+    shim = SHIM.read_bytes()
+    tracking = capture(page)
+    page.route(SITE + "page*", lambda route: route.fulfill(body=body, content_type="text/html"))
+    page.route(SITE + "static/**", lambda route: route.fulfill(
+        body=shim, content_type="application/javascript"))
+    page.goto(SITE + "page" + query)
+    wait_until_ready(page)
+    return tracking
+
+
+def html(before="", after="", attributes='data-portal-id="123"', tag="async"):
+    """The page's own script, the shim's tag, then more of the page's script."""
+    return ("<!doctype html><meta charset=utf-8><title>Oracle</title>"
+            "<script>var _hsq = window._hsq = window._hsq || [];" + before + "</script>"
+            '<script %s src="/static/hsq-shim.js" %s></script>' % (tag, attributes)
+            + "<script>" + after + "</script>")
+
+
+def sent(tracking):
+    return [(b.endpoint, b.params.get("k"), b.params.get("n"), b.params.get("a"))
+            for b in tracking.wait_for_sent()]
+
+
+def cookie_values(page):
+    return {(c["name"], c["domain"]): c["value"] for c in page.context.cookies()}
+
+
+class TestLoadOrder:
+    """HubSpot's prelude goes in where its script executed (spec Q10)."""
+
+    def test_what_was_queued_before_the_script_goes_out_before_the_automatic_view(self, page):
+        before = ("_hsq.push(['trackEvent', 'queued']);"
+                  "_hsq.push(function () { _hsq.push(['trackCustomBehavioralEvent', {name: 'pe123_fn'}]); });"
+                  "_hsq.push(['setPortalId', 999]);")
+        after = "_hsq.push(['trackEvent', 'pushed-after-the-script']);"
+        # A blocking tag: the page's later script runs after the shim's file executed.
+        tracking = open_page(page, html(before, after, tag=""))
+        assert sent(tracking) == [
+            ("/__ptq.gif", "3", "queued", "123"),           # the script's portal won
+            ("/__ptbe.gif", None, "pe123_fn", "123"),       # the function's own push, at once
+            ("/__ptq.gif", "1", None, "123"),               # the automatic view
+            ("/__ptq.gif", "3", "pushed-after-the-script", "123")]
+
+    def test_a_portal_set_after_the_script_executed_wins(self, page):
+        tracking = open_page(page, html(after="_hsq.push(['setPortalId', 555]);", tag=""))
+        assert sent(tracking) == [("/__ptq.gif", "1", None, "555")]
+
+    def test_what_a_function_pushes_runs_before_the_next_queued_entry(self, page):
+        before = ("_hsq.push(function () { _hsq.push(['setPath', '/from-the-function']); });"
+                  "_hsq.push(['trackPageView']);")
+        tracking = open_page(page, html(before, attributes='data-portal-id="123" '
+                                                           'data-duplicate-guard="off"'))
+        assert [b.params.get("po") for b in tracking.wait_for_sent()] == [
+            "/from-the-function", "/from-the-function"]
+
+
+def test_a_legacy_event_without_a_value_sends_an_empty_m(page):
+    tracking = open_page(page, html())
+    page.evaluate("_hsq.push(['trackEvent', 'no-value']); _hsq.push(['trackEvent', {id: 'zero', value: 0}])")
+    events = [b for b in tracking.wait_for_sent() if b.params["k"] == "3"]
+    assert [(b.fields[:4], b.params["m"]) for b in events] == [
+        ([("id", "no-value"), ("k", "3"), ("n", "no-value"), ("m", "")], ""),
+        ([("id", "zero"), ("value", "0"), ("k", "3"), ("n", "zero")], "")]
+
+
+@pytest.mark.parametrize("query", [
+    "?__hs_email=ada%40example.com&utm_source=mail",
+    "?__hs_email=caf%E9%40example.com",             # Latin-1: unescape, as HubSpot falls back
+    "#__hs_email=Ada+L%3Cada%2540example.com%3E",   # no query: the fragment; decoded twice
+])
+def test_an_email_link_identifies_the_visitor_on_the_first_view(page, query):
+    tracking = open_page(page, html("_hsq.push(['identify', {id: '7'}]);"), query)
+    [view] = tracking.wait_for_sent()
+    raw = query.split("__hs_email=")[1].split("&")[0]
+    email = decode_param(decode_param(raw))         # the CPython twin agrees with the browser
+    assert view.identity == {"email": email, "id": "7"}
+    assert list(view.identity) == ["email", "id"]
+
+
+class TestShownCookies:
+    """u and b: the __hstc / __hssc the browser shows as the beacon goes."""
+
+    def seed(self, page, hstc, hssc):
+        # On the parent domain: the shim writes host-only copies (no cookie domain is set),
+        # and the browser keeps showing these older ones first, as it would to HubSpot.
+        page.context.add_cookies([{"name": name, "value": value, "domain": ".example.com", "path": "/"}
+                                  for name, value in (("__hstc", hstc), ("__hssc", hssc), ("__hssrc", "1"))])
+
+    def test_a_shadowing_copy_is_what_the_beacon_carries(self, page):
+        now = page.evaluate("Date.now()")
+        hstc = "114212440.0123456789abcdef0123456789abcdef.%d.%d.%d.3" % (now - 9e7, now - 9e7, now - 6e5)
+        hssc = "114212440.2.%d" % (now - 6e5)
+        self.seed(page, hstc, hssc)
+        tracking = open_page(page, html())
+        [view] = tracking.wait_for_sent()
+        assert (view.params["u"], view.params["b"]) == (hstc, hssc)    # before the increment
+        jar = cookie_values(page)
+        assert jar[("__hssc", "www.example.com")] == "114212440.3.%d" % (now - 6e5)
+        assert jar[("__hssc", ".example.com")] == hssc
+
+    def test_cookies_the_shim_writes_are_what_the_beacon_carries(self, page):
+        tracking = open_page(page, html())
+        [view] = tracking.wait_for_sent()
+        jar = cookie_values(page)
+        assert (view.params["u"], view.params["b"]) == (jar[("__hstc", "www.example.com")],
+                                                        jar[("__hssc", "www.example.com")])
+
+
+class TestDuplicateGuard:
+    def test_a_reset_visitors_view_right_after_load_goes_out(self, page):
+        tracking = open_page(page, html())
+        [auto] = tracking.wait_for_sent()
+        page.evaluate("_hsq.push(['resetVisitor']); _hsq.push(['trackPageView'])")
+        [_, view] = tracking.wait_for_sent()
+        assert view.params["rv"] == "1" and view.params["vi"] != auto.params["vi"]
+
+    def test_an_exact_repeat_right_after_load_is_dropped(self, page):
+        tracking = open_page(page, html())
+        page.evaluate("_hsq.push(['trackPageView'])")
+        assert len(tracking.wait_for_sent()) == 1
+        assert page.evaluate("hsqShim.duplicates") == 1
+
+
+def test_opt_in_before_a_decision_sends_no_consent_information(page):
+    before = "window.calls = []; window._hsp = [['addPrivacyConsentListener', c => calls.push(c)]];"
+    tracking = open_page(page, html(before, attributes='data-portal-id="123" data-consent-policy="OPT_IN"'))
+    [view] = tracking.wait_for_sent()
+    assert (view.params["ce"], view.params["cc"]) == ("false", "0") and "u" not in view.params
+    assert page.evaluate("calls.length") == 0 and not page.context.cookies()
+    page.evaluate("_hsp.push(['setHubSpotConsent', {analytics: true, advertisement: false, functionality: false}])")
+    assert page.evaluate("calls.map(c => c.categories.analytics)") == [True]
+    page.evaluate("_hsq.push(['setPath', '/after']); _hsq.push(['trackPageView'])")
+    last = tracking.wait_for_sent()[-1]
+    assert (last.params["ce"], last.params["cc"]) == ("false", "3") and "u" in last.params
