@@ -276,7 +276,7 @@ export interface HsqShimBeacon {
 export interface HsqShimIgnored {
   /** A short description of the entry, e.g. `setPath` or `array(1)`. */
   entry: string;
-  /** e.g. `argument 1 must be a string path, got 5`. */
+  /** e.g. `argument 1 must be a string path, got object(0 keys)`. */
   reason: string;
   time: number;
 }

@@ -19,7 +19,7 @@ from shim.adapter.links import LinkDecorator
 from shim.adapter.page import (client_info, config_overrides, cookie_problem, debug_cookie_set,
                                decode_param, encode, gpc_signal, own_script, page_env, page_user_token,
                                random_source, read_canonical, read_cookies, script_attributes)
-from shim.adapter.values import NULL, UNDEFINED, read_entry, to_js
+from shim.adapter.values import NULL, UNDEFINED, call_page, read_entry, to_js
 from shim.core.commands import STATE_ONLY
 from shim.core.config import read_config
 from shim.core.effects import Skip
@@ -64,7 +64,7 @@ def install():
                       gpc=config.honor_gpc and gpc_signal(),
                       duplicate_guard=config.duplicate_guard,
                       tracking_host=config.tracking_host, user_token=page_user_token,
-                      decode=decode_param)
+                      decode=decode_param, call=call_page)
     runner.tracker = tracker
     if random_problem is not None:
         runner.degrade("crypto.getRandomValues", random_problem)

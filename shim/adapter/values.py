@@ -82,5 +82,15 @@ def read_entry(value):
         return Unreadable(str(error)[:200])
 
 
+def call_page(function, argument):
+    """A page function's result as plain Python (a legacy event's function `value`, which
+    HubSpot calls); None when it throws or gives something unreadable."""
+    try:
+        result = read_entry(function(argument))
+    except Exception:
+        return None
+    return None if type(result) is Unreadable else result
+
+
 def to_js(value):
     return UNDEFINED if value is None else value

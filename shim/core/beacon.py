@@ -171,7 +171,7 @@ def append_groups(pairs, env, client, portal_id, page, visitor, shown, consent, 
         pairs.append(("u", shown[0]))
     if shown[1] is not None:
         pairs.append(("b", shown[1]))
-    if not consent.allowed:
+    if not (consent.allowed or consent.analytics):   # as HubSpot's tracker sees consent
         pairs.append(("ce", "false"))
     pairs.append(("cc", str(consent.bits())))
     return pairs

@@ -8,6 +8,7 @@ Rule 2: arguments are normalised here (portal ids to digit strings, '' paths to 
 Rule 3: extra arguments are dropped, as HubSpot's methods drop them.
 """
 
+from shim.core.numbers import js_number_text
 from shim.core.text import DIGITS, is_digits, only
 from shim.core.values import Value
 
@@ -53,9 +54,16 @@ def _string(value):
 
 
 def _path(value):
-    if type(value) is not str:
-        return None
-    return value if value else "/"
+    # HubSpot takes any value and sends it as text; '' (and what equals it loosely: 0,
+    # false) is '/'. Objects and arrays are refused.
+    kind = type(value)
+    if kind is str:
+        return value if value else "/"
+    if kind is bool:
+        return "true" if value else "/"
+    if kind is int or kind is float:
+        return js_number_text(value) if value != 0 else "/"
+    return None
 
 
 def _portal(value):
@@ -155,13 +163,13 @@ HSQ = {
     "setTrackingEnabled": ((_flag,), (), PRIORITY, True, "beacons.enabled"),
     "setLimitTrackingToCookieDomains": ((_flag,), (), PRIORITY, True, "beacons.limit_to_cookie_domains"),
     "trackClick": ((_string, _text_id), (_mapping,), REST, True, "track_click"),
-    "trackFormView": ((_text_id,), (), REST, False, "track_simple"),
-    "trackFormInstall": ((_text_id,), (), REST, False, "track_simple"),
-    "trackFormVisible": ((_text_id,), (), REST, False, "track_simple"),
-    "trackFormInteraction": ((_text_id,), (), REST, False, "track_simple"),
-    "trackFormCompletion": ((_text_id,), (), REST, False, "track_simple"),
-    "trackCtaView": ((_text_id,), (), REST, False, "track_simple"),
-    "trackFeedbackView": ((_text_id,), (), REST, False, "track_simple"),
+    "trackFormView": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
+    "trackFormInstall": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
+    "trackFormVisible": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
+    "trackFormInteraction": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
+    "trackFormCompletion": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
+    "trackCtaView": ((), (_anything, _anything), REST, False, "track_simple"),
+    "trackFeedbackView": ((), (_anything,), REST, False, "track_simple"),
     "trackApproveCookieConsent": ((), (), REST, False, "track_simple"),
     "trackDeclineCookieConsent": ((), (), REST, False, "track_simple"),
     "trackRevokeCookieConsent": ((), (), REST, False, "track_simple"),

@@ -25,6 +25,9 @@ CATEGORY_NUMBERS = (("1", "analytics"), ("2", "advertisement"), ("3", "functiona
 CONSENT_BITS = (("necessary", 1), ("analytics", 2), ("advertisement", 4), ("functionality", 8))
 
 NO_BANNER = "NO_BANNER"
+# Policies under which a returning visitor's cookies live as long as their first visit
+# allows, counted from that visit (HubSpot's tracker: opt-in banners that show a decline).
+EXPIRE_FROM_FIRST_VISIT = ("OPT_IN", "COOKIES_BY_CATEGORY")
 # policy -> (consent read from the preference cookie when present, default without it:
 # True granted, False refused, None undecided (Rule 2a))
 INITIAL = {
@@ -134,6 +137,7 @@ def consent_from_object(value):
 
 
 def listener_object(current, previous):
-    """The object a consent listener receives (a fresh one for every call)."""
-    return {"allowed": current.allowed, "categories": current.categories(),
-            "previousCategories": previous.categories()}
+    """The object a consent listener receives (a fresh one for every call), its keys in
+    the banner's order."""
+    return {"allowed": current.allowed, "previousCategories": previous.categories(),
+            "categories": current.categories()}

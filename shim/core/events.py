@@ -7,28 +7,68 @@ Rule 2: text is cut to beacon.MAX_VALUE, never sent broken; repeated keys of a l
         event are merged after the groups are appended (beacon.merge_first_position).
 Rule 3: beacon kinds (`k`) are named here, once; the one-shot trackers are one row
         each of SIMPLE_BEACONS. shim.testing.beacons names the kinds for people.
+Rule 4: the one-shot trackers' parameters are build 1.398's: forms (formId, collectorId
+        or options, options) send fi, fci, fvi, lfi, ft; a CTA (ctaId, placementId) sends
+        aij='["id","placement"]' and rfc=8; a survey ({surveyType, surveyId}) st and si.
+        Their ids are sent empty when missing, as HubSpot sends them.
 """
 
 from shim.core.beacon import (MAX_VALUE, cut, has_long_text, is_empty_value, object_pairs, safe_text,
                               scalar_text)
+from shim.core.commands import PageFunction
 
 PAGE_VIEW = "1"
 LEGACY_EVENT = "3"
-# The one-shot trackers: command -> (k, the key their id goes to, or None).
+FORM_KINDS = ("15", "16", "17", "18", "19")
+CTA_VIEW = "12"
+FEEDBACK_VIEW = "26"
+# The one-shot trackers: command -> k (Rule 4: which parameters the k's family sends).
 SIMPLE_BEACONS = {
-    "trackFormView": ("15", "fi"), "trackFormInstall": ("16", "fi"),
-    "trackFormVisible": ("17", "fi"), "trackFormInteraction": ("18", "fi"),
-    "trackFormCompletion": ("19", "fi"), "trackCtaView": ("12", "aij"),
-    "trackFeedbackView": ("26", "si"), "trackApproveCookieConsent": ("28", None),
-    "trackDeclineCookieConsent": ("29", None), "trackRevokeCookieConsent": ("30", None),
+    "trackFormView": "15", "trackFormInstall": "16", "trackFormVisible": "17",
+    "trackFormInteraction": "18", "trackFormCompletion": "19", "trackCtaView": CTA_VIEW,
+    "trackFeedbackView": FEEDBACK_VIEW, "trackApproveCookieConsent": "28",
+    "trackDeclineCookieConsent": "29", "trackRevokeCookieConsent": "30",
 }
 
 
+def _either(options, name, short):
+    """JS `options[name] || options[short]`, or None when both are empty (HubSpot's test)."""
+    a = options[name] if name in options else None
+    b = options[short] if short in options else None
+    if is_empty_value(a) and is_empty_value(b):
+        return None
+    return scalar_text(a if a is not None and a is not False and a != 0 and a != "" else b)
+
+
 def simple_pairs(name, args):
-    kind, key = SIMPLE_BEACONS[name]
+    """The one-shot trackers' own parameters (Rule 4); `args` are as given, None when missing."""
+    kind = SIMPLE_BEACONS[name]
     pairs = [("k", kind)]
-    if key is not None:
-        pairs.append((key, args[0]))
+    first = args[0] if len(args) > 0 else None
+    second = args[1] if len(args) > 1 else None
+    if kind in FORM_KINDS:
+        options = args[2] if len(args) > 2 else None
+        if type(second) is dict or type(second) is list:    # (formId, options)
+            options = second
+            second = ""
+        options = options if type(options) is dict else {}
+        pairs.append(("fi", safe_text(first)))
+        if not is_empty_value(second):
+            pairs.append(("fci", scalar_text(second)))
+        for long_key, key in (("formVariantId", "fvi"), ("leadFlowId", "lfi")):
+            value = _either(options, long_key, key)
+            if value is not None:
+                pairs.append((key, value))
+        form_type = options["formType"] if "formType" in options else None
+        if not is_empty_value(form_type) or (type(form_type) is int and form_type == 0):
+            pairs.append(("ft", scalar_text(form_type)))
+    elif kind == CTA_VIEW:
+        pairs.append(("aij", '["' + safe_text(first) + '","' + safe_text(second) + '"]'))
+        pairs.append(("rfc", "8"))
+    elif kind == FEEDBACK_VIEW:
+        survey = first if type(first) is dict else {}
+        pairs.append(("st", safe_text(survey["surveyType"] if "surveyType" in survey else None)))
+        pairs.append(("si", safe_text(survey["surveyId"] if "surveyId" in survey else None)))
     return pairs
 
 
@@ -69,10 +109,12 @@ def property_pairs(pairs, key, value):
         pairs.append((key, property_text(value)))
 
 
-def legacy_event_pairs(args):
+def legacy_event_pairs(args, call=None, hstc=""):
     """trackEvent / trackConversion (id, {value...}) or ({id, value...}): every key of the
     event object, then k=3, n=id, m=value (merged by first position when sent). `m` is
-    always sent, '' when the value is empty, as HubSpot sends it."""
+    always sent, '' when the value is empty, as HubSpot sends it. A function value is
+    called with `hstc` through the injected `call(function, argument)`, as HubSpot does;
+    without `call` it stays a function."""
     first = args[0]
     if type(first) is dict:
         event = dict(first)
@@ -85,6 +127,8 @@ def legacy_event_pairs(args):
     event_id = event["id"] if "id" in event else None
     if is_empty_value(event_id):
         return None, "the event needs an id"
+    if call is not None and "value" in event and type(event["value"]) is PageFunction:
+        event["value"] = call(event["value"].function, hstc)
     pairs = object_pairs(event)
     pairs.append(("k", LEGACY_EVENT))
     pairs.append(("n", cut(scalar_text(event_id))))

@@ -14,7 +14,8 @@ Rule 4: `shown_hstc` / `shown_hssc` are __hstc and __hssc as the browser shows t
         formed, then what the jar writes or deletes.
 """
 
-from shim.core.cookies import DELETED_MS, DO_NOT_TRACK_COOKIE, SESSION_MS, VISITOR_MS, cookie_header
+from shim.core.cookies import (DAY_MS, DELETED_MS, DO_NOT_TRACK_COOKIE, SESSION_MS, VISITOR_MS,
+                               cookie_header)
 from shim.core.commands import describe
 from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_domain,
                               on_cookie_domain)
@@ -38,6 +39,7 @@ class CookieJar:
         self.saved = False                  # the visitor cookies are written
         self.do_not_track = False           # __hs_do_not_track=yes: nothing is sent
         self.shown_hstc = None              # the browser's __hstc and __hssc (Rule 4)
+        self.expire_from_first_visit = False    # consent.EXPIRE_FROM_FIRST_VISIT (save)
         self.shown_hssc = None
         if domains:
             for i in range(len(domains)):
@@ -133,12 +135,18 @@ class CookieJar:
     def save(self, env, effects):
         visitor = self.visitor
         now = env.now_ms
-        effects.append(self.cookie("__hstc", visitor.hstc(), now + VISITOR_MS))
-        effects.append(self.cookie("hubspotutk", visitor.utk, now + VISITOR_MS))
+        expires = now + VISITOR_MS
+        if self.expire_from_first_visit and not visitor.is_new:
+            # A returning visitor under an opt-in policy: the cookies last VISITOR_MS from
+            # the first visit, in whole days (HubSpot's tracker), so a first visit longer
+            # ago than that expires them now.
+            expires = now + VISITOR_MS - (now - visitor.initial) // DAY_MS * DAY_MS
+        effects.append(self.cookie("__hstc", visitor.hstc(), expires))
+        effects.append(self.cookie("hubspotutk", visitor.utk, expires))
         effects.append(self.cookie("__hssc", visitor.hssc(), now + SESSION_MS))
         effects.append(self.cookie("__hssrc", "1", None))
         self.saved = True
-        self.shown_hstc = visitor.hstc()
+        self.shown_hstc = visitor.hstc() if expires > now else None
         self.shown_hssc = visitor.hssc()
 
     def forget(self, names, effects):
@@ -153,6 +161,10 @@ class CookieJar:
         if self.domain:
             fallback = cookie_header(name, value, expires_ms, "", self.secure)
         return SetCookie(name, value, header, fallback)
+
+    def host_cookie(self, name, value):
+        """A session cookie for this host only, as HubSpot's debug log writes `hs_dbg`."""
+        return SetCookie(name, value, cookie_header(name, value, None, "", False), None)
 
     def delete(self, name, effects):
         """Expire a cookie on the cookie domain and host-only, wherever it was written."""

@@ -28,7 +28,7 @@ from shim.core.codec import encode_component
 from shim.core.commands import FUNCTION, HSQ, OPTIONAL, SIGNATURES, Command, Ignored, describe, parse
 from shim.core.cookies import DEBUG_COOKIE, parse_cookies
 from shim.core.effects import BindClick, CallPageFunction, Log, Skip
-from shim.core.consent import NO_BANNER, REVOKED_COOKIES
+from shim.core.consent import EXPIRE_FROM_FIRST_VISIT, NO_BANNER, REVOKED_COOKIES
 from shim.core.events import (PAGE_VIEW, click_entry, custom_event_pairs, legacy_event_pairs,
                               simple_pairs)
 from shim.core.jar import CookieJar
@@ -44,15 +44,19 @@ class Tracker:
     def __init__(self, rand32, portal_id=None, collector=None, client=None, debug=False,
                  encode=encode_component, cookie_domains=None, policy=NO_BANNER, gpc=False,
                  duplicate_guard=True, tracking_host=DEFAULT_TRACKING_HOST, user_token=None,
-                 decode=None):
+                 decode=None, call=None):
         self.debug = debug
         # HubSpot's decoder for its URL parameters (decodeURIComponent, else unescape), for
         # `?__hs_email=`; injected, as `encode` is (None: URL parameters are not read).
         self.decode = decode
+        # call(page_function, argument) -> its result, converted: how a legacy event's
+        # function `value` is computed, as HubSpot computes it (None: not called).
+        self.call = call
         self.page = PageState()             # sent with every beacon
         # Cookie domain, visitor, cookie effects; user_token: () -> window.__hsUserToken as
         # the page set it, read at set-up (visitor.py, Rule 4).
         self.jar = CookieJar(rand32, cookie_domains, user_token)
+        self.jar.expire_from_first_visit = policy in EXPIRE_FROM_FIRST_VISIT
         self.beacons = Beacons(portal_id, collector, tracking_host,
                                client if client is not None else ClientInfo(), encode)
         self.listeners = Listeners()        # and the trackClick bindings
@@ -100,8 +104,12 @@ class Tracker:
         problem = self.jar.set_up(env, cookies, effects)
         if problem is not None:
             self.skip("__hsUserToken", problem, effects)
+        # The visitor exists from here: listeners registered before hear of it now, later
+        # ones as they register (HubSpot's first cookie management, spec §3.1).
+        self.listeners.notify("utk", [self.jar.visitor.utk], effects)
+        self.listeners.notify("identity", self.jar.identity_args(), effects)
         if self.debug:
-            effects.append(self.jar.cookie(DEBUG_COOKIE, "1", None))
+            effects.append(self.jar.host_cookie(DEBUG_COOKIE, "1"))
         email = email_from_url(env.url, self.decode) if self.decode is not None else None
         if email is not None:
             # An email link (`?__hs_email=`) identifies the visitor before the page's own
@@ -115,8 +123,6 @@ class Tracker:
 
     def load_finished(self, effects):
         self.loaded = True
-        self.listeners.notify("identity", self._identity_args(), effects)
-        self.listeners.notify("utk", [self.jar.visitor.utk], effects)
         self.listeners.rebind(True, effects)
 
     def push(self, entry, env):
@@ -191,10 +197,7 @@ class Tracker:
         self.page.identity = None
         self.page.reset = True
         self.listeners.notify("utk", [self.jar.visitor.utk], effects)
-        self.listeners.notify("identity", self._identity_args(), effects)
-
-    def _identity_args(self):
-        return self.jar.identity_args() if self.loaded else None
+        self.listeners.notify("identity", self.jar.identity_args(), effects)
 
     def reset_visitor(self, args, env, effects):
         """A new visitor token and session; identity cleared; later beacons carry rv=1."""
@@ -203,10 +206,16 @@ class Tracker:
         self.jar.rewrite(env, effects)
 
     def set_do_not_track(self, args, env, effects):
-        """No argument, false, {track: false}...: opt out. Only {track: true} opts back in."""
+        """No argument, false, {track: false}...: opt out. Only {track: true} opts back in,
+        and then the visitor's cookies are written if consent allows (HubSpot wrote them
+        all along; the shim holds them back while the visitor is opted out)."""
         arg = args[0]
-        self.jar.opt_out(not (type(arg) is dict and "track" in arg and arg["track"] is True),
-                         env, effects)
+        out = not (type(arg) is dict and "track" in arg and arg["track"] is True)
+        jar = self.jar
+        jar.opt_out(out, env, effects)
+        if (not out and jar.visitor is not None and not jar.saved
+                and self.beacons.consent.analytics_allowed()):
+            jar.save(env, effects)
 
     def add_privacy_consent_listener(self, args, env, effects):
         self.privacy.add_consent_listener(args, env, effects)       # forwarded to _hsp
@@ -228,7 +237,7 @@ class Tracker:
         self.debug = args[0]
         # Once the cookie domain is known (after set-up, which writes it when debug was on).
         if self.debug and not was and self.jar.visitor is not None:
-            effects.append(self.jar.cookie(DEBUG_COOKIE, "1", None))
+            effects.append(self.jar.host_cookie(DEBUG_COOKIE, "1"))
 
     def enable_automatic_linker(self, args, env, effects):
         self.automatic_linker = args[0] is not False
@@ -279,10 +288,10 @@ class Tracker:
         """The add*Listener commands (listeners.KINDS): called at once when a value exists."""
         kind = KINDS[name]
         if kind == "identity":
-            value = self._identity_args()
+            value = self.jar.identity_args()
         elif kind == "utk":
-            # Before load, the set-up at the end of load calls it (once).
-            value = [self.jar.visitor.utk] if self.loaded else None
+            # Before the set-up, the set-up calls it (once).
+            value = [self.jar.visitor.utk] if self.jar.visitor is not None else None
         else:
             value = page_value(self.page, kind)
         self.listeners.listen(kind, args[0], value, effects)
@@ -303,7 +312,7 @@ class Tracker:
             self._send("trackCustomBehavioralEvent", EVENT_PATH, pairs, env, effects)
 
     def track_event(self, args, env, effects):
-        pairs, problem = legacy_event_pairs(args)
+        pairs, problem = legacy_event_pairs(args, self.call, self.jar.hstc())
         if pairs is None:
             self.skip("trackEvent", problem, effects)
         else:

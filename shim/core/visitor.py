@@ -114,10 +114,12 @@ def visitor_from_cookies(cookies, now_ms, rand32, domain_hash):
     if "__hssrc" in cookies and cookies["__hssrc"] == "1" and "__hssc" in cookies:
         session = parse_hssc(cookies["__hssc"], now_ms)
     if hstc is None:
-        legacy = cookies["hubspotutk"] if "hubspotutk" in cookies else None
-        # A bare legacy hubspotutk keeps the visitor id, but the visitor counts as new.
-        visitor = fresh_visitor(rand32, now_ms, domain_hash, legacy if is_hex32(legacy) else None)
-        return visitor
+        # A bare legacy hubspotutk keeps the visitor id, but the visitor counts as new; only
+        # without any __hstc, as HubSpot migrates it (a tampered __hstc means a new visitor).
+        legacy = None
+        if "hubspotutk" in cookies and ("__hstc" not in cookies or cookies["__hstc"] in ("", "-")):
+            legacy = cookies["hubspotutk"]
+        return fresh_visitor(rand32, now_ms, domain_hash, legacy if is_hex32(legacy) else None)
     utk, initial, previous, current, number = hstc
     if session is None:
         # A returning visitor's new session rotates the timestamps.

@@ -27,7 +27,7 @@ _SIMPLE_NAMES = {"trackFormView": "form view", "trackFormInstall": "form install
                  "trackApproveCookieConsent": "consent approve",
                  "trackDeclineCookieConsent": "consent decline",
                  "trackRevokeCookieConsent": "consent revoke"}
-for _command, (_k, _key) in SIMPLE_BEACONS.items():
+for _command, _k in SIMPLE_BEACONS.items():
     KINDS[_k] = _SIMPLE_NAMES[_command]
 
 # The 1x1 transparent GIF every beacon is answered with (the plugin and the collector).

@@ -65,11 +65,11 @@ def set_pref(page, base_url, value):
     ("NOTIFY", None, None, "15", True),
     ("OPT_OUT", None, None, "15", True),
     ("OPT_OUT", "1:false_2:false_3:false", "false", "1", False),
-    ("OPT_OUT_BY_CATEGORY", "1:true,2:false,3:true", "false", "11", True),
+    ("OPT_OUT_BY_CATEGORY", "1:true,2:false,3:true", None, "11", True),  # analytics: consent
     ("OPT_IN", None, "false", "0", False),                  # undecided: no consent info
     ("OPT_IN", "1:true_2:true_3:true", None, "15", True),
     ("COOKIES_BY_CATEGORY", None, "false", "0", False),
-    ("COOKIES_BY_CATEGORY", "1:true_2:false_3:false", "false", "3", True),
+    ("COOKIES_BY_CATEGORY", "1:true_2:false_3:false", None, "3", True),
     ("NO_COOKIES", "1:true_2:true_3:true", "false", "1", False),
 ])
 def test_policy_decides_cookies_and_beacon_consent(page, base_url, open_page, policy, pref, ce,
@@ -84,8 +84,8 @@ def test_policy_decides_cookies_and_beacon_consent(page, base_url, open_page, po
     if cc == "0":                           # undecided: the listeners wait for a decision
         assert calls == [] and page.errors == []
         return
-    assert len(calls) == 1 and calls[0]["allowed"] is (ce is None)
-    assert page.evaluate("secondSaw") == [ce is None]         # a fresh copy per listener
+    assert len(calls) == 1 and calls[0]["allowed"] is (cc == "15")     # every category
+    assert page.evaluate("secondSaw") == [cc == "15"]         # a fresh copy per listener
     assert set(calls[0]["categories"]) == {"necessary", "analytics", "advertisement", "functionality"}
     assert page.errors == []
 

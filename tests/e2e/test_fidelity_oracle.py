@@ -160,4 +160,78 @@ def test_opt_in_before_a_decision_sends_no_consent_information(page):
     assert page.evaluate("calls.map(c => c.categories.analytics)") == [True]
     page.evaluate("_hsq.push(['setPath', '/after']); _hsq.push(['trackPageView'])")
     last = tracking.wait_for_sent()[-1]
-    assert (last.params["ce"], last.params["cc"]) == ("false", "3") and "u" in last.params
+    assert "ce" not in last.params and last.params["cc"] == "3" and "u" in last.params
+
+
+class TestAsBuild1398:
+    """Details read off running build 1.398 beside the shim (python -m fidelity)."""
+
+    def test_a_queued_listener_is_called_as_it_registers_before_the_automatic_view(self, page):
+        before = ("_hsq.push(['addUserTokenListener', function (utk) {"
+                  " _hsq.push(['trackEvent', {id: 'token', value: utk}]); }]);")
+        tracking = open_page(page, html(before))
+        [event, view] = tracking.wait_for_sent()
+        assert (event.params["k"], view.params["k"]) == ("3", "1")
+        assert event.params["m"] == view.params["vi"]
+
+    def test_hs_dbg_is_a_session_cookie_of_this_host(self, page):
+        open_page(page, html("_hsq.push(['setDebugMode', true]); _hsq.push(['addCookieDomain', '.example.com']);"))
+        [dbg] = [c for c in page.context.cookies() if c["name"] == "hs_dbg"]
+        assert (dbg["domain"], dbg["expires"]) == ("www.example.com", -1)
+        assert [c["domain"] for c in page.context.cookies() if c["name"] == "__hstc"] == [".example.com"]
+
+    def test_a_legacy_events_function_value_is_called(self, page):
+        tracking = open_page(page, html())
+        page.evaluate("_hsq.push(['trackEvent', {id: 'computed', value: function (h) { return h.length > 10 ? 7 : 0; }}])")
+        event = tracking.wait_for_sent()[-1]
+        assert (event.params["value"], event.params["m"]) == ("7", "7")
+
+    def test_the_one_shot_beacons_send_build_1_398s_parameters(self, page):
+        tracking = open_page(page, html())
+        page.evaluate("""_hsq.push(['trackFormView', 'form-1', 'collector-9', {formVariantId: 'v2', lfi: 7, formType: 0}]);
+                         _hsq.push(['trackCtaView', 'cta-1', 'placement-2']);
+                         _hsq.push(['trackFeedbackView', {surveyType: 'NPS', surveyId: 42}]);""")
+        form, cta, survey = tracking.wait_for_sent()[1:]
+        assert form.fields[:6] == [("k", "15"), ("fi", "form-1"), ("fci", "collector-9"),
+                                   ("fvi", "v2"), ("lfi", "7"), ("ft", "0")]
+        assert cta.fields[:3] == [("k", "12"), ("aij", '["cta-1","placement-2"]'), ("rfc", "8")]
+        assert survey.fields[:3] == [("k", "26"), ("st", "NPS"), ("si", "42")]
+
+    def test_set_path_sends_a_number_as_text(self, page):
+        tracking = open_page(page, html())
+        page.evaluate("_hsq.push(['setPath', 42]); _hsq.push(['trackPageView'])")
+        assert tracking.wait_for_sent()[-1].params["po"] == "42"
+
+    def test_opting_back_in_before_load_writes_the_cookies_the_first_view_carries(self, page):
+        page.context.add_cookies([{"name": "__hs_do_not_track", "value": "yes", "url": SITE}])
+        tracking = open_page(page, html("_hsq.push(['doNotTrack', {track: true}]);"))
+        [view] = tracking.wait_for_sent()
+        assert view.params["u"] == cookie_values(page)[("__hstc", "www.example.com")]
+
+    def test_analytics_consent_alone_is_consent_to_the_tracker(self, page):
+        page.context.add_cookies([{"name": "__hs_cookie_cat_pref", "value": "1:true_2:false_3:false",
+                                   "url": SITE}])
+        before = "window.calls = []; window._hsp = [['addPrivacyConsentListener', c => calls.push(Object.keys(c))]];"
+        tracking = open_page(page, html(before, attributes='data-portal-id="123" '
+                                                           'data-consent-policy="COOKIES_BY_CATEGORY"'))
+        [view] = tracking.wait_for_sent()
+        assert "ce" not in view.params and view.params["cc"] == "3"
+        assert page.evaluate("calls") == [["allowed", "previousCategories", "categories"]]
+
+    def test_under_opt_in_cookies_of_a_first_visit_long_ago_expire(self, page):
+        now = page.evaluate("Date.now()")
+        first = now - 400 * 86400000
+        hstc = "114212440.0123456789abcdef0123456789abcdef.%d.%d.%d.3" % (first, first, now - 7200000)
+        page.context.add_cookies([{"name": "__hstc", "value": hstc, "url": SITE},
+                                  {"name": "__hs_cookie_cat_pref", "value": "1:true_2:true_3:true", "url": SITE}])
+        tracking = open_page(page, html(attributes='data-portal-id="123" data-consent-policy="OPT_IN"'))
+        [view] = tracking.wait_for_sent()
+        assert "u" not in view.params and "b" in view.params
+        assert "__hstc" not in {c["name"] for c in page.context.cookies()}
+
+    def test_a_tampered_hstc_beside_a_valid_hubspotutk_is_a_new_visitor(self, page):
+        token = "0123456789abcdef0123456789abcdef"
+        page.context.add_cookies([{"name": "__hstc", "value": "1.2.3", "url": SITE},
+                                  {"name": "hubspotutk", "value": token, "url": SITE}])
+        [view] = open_page(page, html()).wait_for_sent()
+        assert view.params["vi"] != token and view.params["nc"] == "true"

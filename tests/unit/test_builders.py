@@ -82,14 +82,35 @@ class TestLegacyEventPairs:
 class TestSimplePairs:
     """events.simple_pairs(name, args): the one-shot trackers' k and id"""
 
-    def test_a_form_view_sends_its_kind_and_form_id(self):
-        assert simple_pairs("trackFormView", ["form-1"]) == [("k", "15"), ("fi", "form-1")]
+    @pytest.mark.parametrize("args, pairs", [
+        (["form-1"], [("fi", "form-1")]),
+        ([], [("fi", "")]),                                      # no id: sent empty
+        (["f", "collector-9", {"formVariantId": "v2", "lfi": 7, "formType": 0}],
+         [("fi", "f"), ("fci", "collector-9"), ("fvi", "v2"), ("lfi", "7"), ("ft", "0")]),
+        (["f", {"fvi": "v3", "leadFlowId": 0, "formType": ""}], [("fi", "f"), ("fvi", "v3")]),
+        (["f", "", {"formVariantId": "", "fvi": "x"}], [("fi", "f"), ("fvi", "x")]),
+    ])
+    def test_a_form_beacon_sends_build_1_398s_parameters(self, args, pairs):
+        assert simple_pairs("trackFormView", args) == [("k", "15")] + pairs
+
+    @pytest.mark.parametrize("args, aij", [
+        (["cta-1"], '["cta-1",""]'), (["cta-1", "placement-2"], '["cta-1","placement-2"]'),
+        ([5, 0], '["5",""]'),
+    ])
+    def test_a_cta_view_sends_its_ids_as_a_json_like_pair(self, args, aij):
+        assert simple_pairs("trackCtaView", args) == [("k", "12"), ("aij", aij), ("rfc", "8")]
+
+    @pytest.mark.parametrize("args, st, si", [
+        ([{"surveyType": "NPS", "surveyId": 42}], "NPS", "42"), (["survey-1"], "", ""), ([], "", ""),
+    ])
+    def test_a_feedback_view_reads_a_survey_object(self, args, st, si):
+        assert simple_pairs("trackFeedbackView", args) == [("k", "26"), ("st", st), ("si", si)]
 
     def test_a_consent_beacon_sends_only_its_kind(self):
         assert simple_pairs("trackRevokeCookieConsent", []) == [("k", "30")]
 
     def test_every_kind_the_shim_sends_has_a_name_for_people(self):
-        assert [k for k, _ in SIMPLE_BEACONS.values() if k not in KIND_NAMES] == []
+        assert [k for k in SIMPLE_BEACONS.values() if k not in KIND_NAMES] == []
 
 
 class TestClickEntry:

@@ -35,7 +35,7 @@ class TestParse:
         ([42], "the method name 42 is not a string"),
         (["noSuchMethod"], "unknown method"),
         (["setPath"], "argument 1 must be a string path, got nothing"),
-        (["setPath", 5], "argument 1 must be a string path, got 5"),
+        (["setPath", {}], "argument 1 must be a string path, got object(0 keys)"),
         (["identify", "a@b.co"], "argument 1 must be an object, got 'a@b.co'"),
         (["setPortalId", -1], "argument 1 must be a positive portal id, got -1"),
         (["setPortalId", True], "argument 1 must be a positive portal id, got true"),

@@ -3,6 +3,7 @@
 import pytest
 
 from shim.core.commands import PageFunction
+from shim.core.cookies import http_date
 from shim.core.consent import (CONSENT_BITS, INITIAL, NOTHING, UNDECIDED, Consent, initial_consent,
                                parse_preference, uniform)
 from shim.core.effects import CallListener, SetCookie
@@ -95,11 +96,33 @@ class TestTrackerReaction:
         [view] = beacons(tracker.push(["trackPageView"], make_env())[1])
         assert params(view)["cc"] == "1"
 
-    def test_analytics_only_by_category_writes_cookies_but_ce_false(self):
+    def test_analytics_only_by_category_writes_cookies_and_counts_as_consent(self):
+        """HubSpot's tracker takes analytics consent as consent: no ce=false."""
         tracker, effects = loaded(policy="COOKIES_BY_CATEGORY", cookies=PREF + "=1:true_2:false_3:false")
         assert "__hstc" in cookie_names(effects)
         got = params(beacons(effects)[0])
-        assert (got["ce"], got["cc"]) == ("false", "3")
+        assert "ce" not in got and got["cc"] == "3"
+
+    def test_a_consent_listener_gets_the_banners_key_order(self):
+        _, effects = loaded(privacy=[["addPrivacyConsentListener", PageFunction(object())]])
+        assert list(listener_calls(effects)[0]) == ["allowed", "previousCategories", "categories"]
+
+    @pytest.mark.parametrize("days_ago, kept", [(10, True), (179, True), (180, False), (400, False)])
+    def test_under_opt_in_a_returning_visitors_cookies_last_from_the_first_visit(self, days_ago, kept):
+        now = make_env().now_ms
+        first = now - days_ago * 86400000
+        hstc = "114212440.00000001000000020000000300000004.%d.%d.%d.3" % (first, first, now - 7200000)
+        tracker, effects = loaded(policy="OPT_IN",
+                                  cookies="__hstc=" + hstc + "; " + PREF + "=1:true_2:true_3:true")
+        [cookie] = [e for e in effects if type(e) is SetCookie and e.name == "__hstc"]
+        expires = now + (180 - days_ago) * 86400000
+        assert ("expires=" + http_date(expires)) in cookie.header
+        assert ("u" in params(beacons(effects)[0])) is kept         # an expired one is gone
+
+    def test_a_new_visitors_cookies_last_the_full_term_under_opt_in(self):
+        tracker, effects = loaded(policy="OPT_IN", cookies=PREF + "=1:true_2:true_3:true")
+        [cookie] = [e for e in effects if type(e) is SetCookie and e.name == "__hstc"]
+        assert ("expires=" + http_date(make_env().now_ms + 180 * 86400000)) in cookie.header
 
     def test_a_later_grant_writes_the_cookies(self):
         tracker, _ = loaded(policy="OPT_IN")

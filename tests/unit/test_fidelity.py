@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from shim.core.commands import PageFunction
 from shim.core.config import (ATTRIBUTES, read_config, region_from_src, region_tracking_host,
                               tracking_host_from_src)
-from shim.core.effects import CallListener, Log, SetCookie, SetUserToken, Skip
+from shim.core.effects import CallListener, Log, SendBeacon as SendBeaconType, SetCookie, SetUserToken, Skip
 from shim.core.numbers import js_number_text
 from shim.core.page import email_from_url
 from shim.testing.codec import decode_param
@@ -237,9 +237,11 @@ class TestSuppression:
         effects = push(tracker, "resetVisitor")
         assert cookie_names(effects) == []
         assert {e.name for e in effects if type(e) is SetCookie} >= {"__hstc", "__hssc"}  # deleted
-        push(tracker, "doNotTrack", {"track": True})
+        effects = push(tracker, "doNotTrack", {"track": True})
+        # Opted back in: the new visitor's cookies are written, and carried (no stale ids).
+        assert sorted(cookie_names(effects)) == ["__hssc", "__hssrc", "__hstc", "hubspotutk"]
         [view] = beacons(push(tracker, "trackPageView"))
-        assert "u" not in params(view) and params(view)["rv"] == "1"   # no stale cookie ids
+        assert params(view)["u"] == tracker.jar.visitor.hstc() and params(view)["rv"] == "1"
 
     def test_reset_visitor_without_do_not_track_still_rewrites_the_cookies(self):
         tracker, _ = loaded()
@@ -282,3 +284,54 @@ class TestEmailLink:
     def test_any_url_is_read_without_an_error(self, tail):
         result = email_from_url("https://www.example.com/?__hs_email=" + tail, decode_param)
         assert result is None or (type(result) is str and result)
+
+
+
+# -- issue 28: what HubSpot's own script showed, beyond the issue's list --------------
+
+class TestAsBuild1398:
+    """Behaviours read off running build 1.398 beside the shim (python -m fidelity)."""
+
+    def test_a_queued_listener_is_called_as_it_registers_so_its_pushes_precede_the_view(self):
+        listener = PageFunction(object())
+        effects = make_tracker().load([["addUserTokenListener", listener]], make_env())
+        kinds = [type(e).__name__ for e in effects if type(e) in (CallListener, SendBeaconType)]
+        assert kinds == ["CallListener", "SendBeacon"]
+
+    def test_a_listener_pushed_before_load_hears_of_the_visitor_at_the_set_up(self):
+        tracker = make_tracker()
+        listener = PageFunction(object())
+        tracker.push(["addUserTokenListener", listener], make_env())
+        effects = tracker.load([], make_env())
+        assert [e.function for e in effects if type(e) is CallListener] == [listener.function]
+
+    def test_hs_dbg_is_a_host_only_session_cookie(self):
+        tracker, effects = loaded([["setDebugMode", True], ["addCookieDomain", ".example.com"]])
+        [cookie] = [e for e in effects if type(e) is SetCookie and e.name == "hs_dbg"]
+        assert "domain=" not in cookie.header and "expires=" not in cookie.header
+
+    def test_a_legacy_events_function_value_is_called_with_the_hstc(self):
+        seen = []
+        tracker = make_tracker(call=lambda function, argument: seen.append(argument) or 7)
+        tracker.load([], make_env())
+        [event] = beacons(push(tracker, "trackEvent", {"id": "e", "value": PageFunction(object())}))
+        assert (params(event)["value"], params(event)["m"]) == ("7", "7")
+        assert seen == [tracker.jar.visitor.hstc()]
+
+    def test_a_tampered_hstc_makes_a_new_visitor_even_beside_a_valid_hubspotutk(self):
+        tracker, effects = loaded(cookies="__hstc=1.2.3; hubspotutk=" + TOKEN)
+        assert params(beacons(effects)[0])["vi"] != TOKEN
+        tracker, effects = loaded(cookies="hubspotutk=" + TOKEN)           # no __hstc at all
+        assert params(beacons(effects)[0])["vi"] == TOKEN
+
+    @pytest.mark.parametrize("value, po", [(42, "42"), (0, "/"), (1.5, "1.5"), (False, "/"),
+                                           (True, "true"), ("", "/")])
+    def test_set_path_sends_numbers_and_booleans_as_text(self, value, po):
+        tracker, _ = loaded()
+        push(tracker, "setPath", value)
+        assert params(beacons(push(tracker, "trackPageView"))[0])["po"] == po
+
+    def test_opting_back_in_at_load_writes_the_cookies_the_first_view_carries(self):
+        tracker, effects = loaded([["doNotTrack", {"track": True}]], cookies="__hs_do_not_track=yes")
+        assert "__hstc" in cookie_names(effects)
+        assert params(beacons(effects)[0])["u"] == tracker.jar.visitor.hstc()

@@ -38,11 +38,11 @@ class TestLoad:
 
     def test_unknown_and_malformed_entries_are_reported_and_do_not_stop_the_rest(self):
         effects = make_tracker().load(
-            ["junk", ["noSuchMethod", 1], ["setPath", 5], None, ["setPath", "/ok"]], make_env())
+            ["junk", ["noSuchMethod", 1], ["setPath", {}], None, ["setPath", "/ok"]], make_env())
         assert [params(b)["po"] for b in beacons(effects)] == ["/ok"]
         assert [e.reason for e in effects if type(e) is Skip] == [
             "not an array or a function", "unknown method",
-            "argument 1 must be a string path, got 5", "not an array or a function"]
+            "argument 1 must be a string path, got object(0 keys)", "not an array or a function"]
 
     def test_without_a_portal_id_no_beacon_is_sent_and_the_reason_is_reported(self):
         effects = make_tracker(portal_id=None).load([], make_env())
