@@ -34,6 +34,13 @@ def _positive_int(text):
     return value
 
 
+def _count(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _seconds(text):
     value = float(text)
     if value <= 0:
@@ -62,6 +69,12 @@ def add_arguments(parser):
                         help="your portal's cookie consent policy, e.g. OPT_IN (HubSpot's "
                              "servers tell its script; the audit cannot ask them): "
                              + ", ".join(POLICIES))
+    parser.add_argument("--spa-links", type=_count, default=5, metavar="N",
+                        help="per page: follow up to N client-side route changes of a "
+                             "single-page app (links whose click changes the URL without "
+                             "loading a page); each counts as a page (default 5)")
+    parser.add_argument("--no-spa", action="store_true",
+                        help="follow no route changes (the same as --spa-links 0)")
     parser.add_argument("--ignore-robots", action="store_true",
                         help="follow links that robots.txt disallows")
     parser.add_argument("--insecure", action="store_true",
@@ -96,7 +109,8 @@ def run(args, stdout=None, stderr=None):
         options = crawl.CrawlOptions(
             max_pages=args.max_pages, concurrency=args.concurrency, timeout=args.timeout,
             settle=args.settle, consent_policy=args.consent_policy, shim_js=args.shim_js,
-            robots=not args.ignore_robots, insecure=args.insecure)
+            robots=not args.ignore_robots, insecure=args.insecure,
+            spa_links=0 if args.no_spa else args.spa_links)
     except FileNotFoundError as error:
         stderr.write("hsq-shim check: %s\n" % error)
         return 2
@@ -105,7 +119,7 @@ def run(args, stdout=None, stderr=None):
 
     def on_page(facts, job):
         found = len(report.check_page(facts, portal)) if facts is not None else 0
-        progress.update(len(job.pages), job.total,
+        progress.update(job.visited, job.total,
                         report.short_url(facts.url, start_urls) if facts else "", found)
 
     job = crawl.Crawl(start_urls, options, on_page)
