@@ -11,8 +11,9 @@ is sent to HubSpot); the audit reads what the page did and reports every trackin
 Rule 1: host code (CPython); importing shim.audit imports no Playwright (run() does).
 Rule 2: exit status 0 only when no problem was found (1: problems, 2: the audit could
         not run), so it can gate CI. Bad input is a reported problem, never a traceback.
-Modules: crawl (the browser and the crawl), checks (the problem rules), report (terminal,
-JSON, HTML).
+Modules: crawl (the crawl; urls, browser, visit and journeys: one page and its route
+changes), checks, reasons and route_checks (the problem rules), report (JSON, terminal)
+and html_report.
 """
 
 import argparse
@@ -88,7 +89,7 @@ def run(args, stdout=None, stderr=None):
     """Audit, print the summary, write the reports; the exit status."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    from shim.audit import crawl, report
+    from shim.audit import crawl, html_report, report
     from shim.testing.chromium import without_browser_ui_async
 
     start_urls = []
@@ -162,7 +163,7 @@ def run(args, stdout=None, stderr=None):
         if args.json:
             report.write_json(document, args.json)
         if args.html:
-            report.write_html(document, args.html)
+            html_report.write_html(document, args.html)
     except OSError as error:
         stderr.write("hsq-shim check: could not write the report: %s\n" % error)
         return 2
