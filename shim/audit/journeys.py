@@ -72,14 +72,14 @@ READ_JS = """(nav) => {
   const shim = window.hsqShim, mark = window.__hsqAuditMark || {};
   const text = (v) => (v === undefined || v === null) ? null : String(v);
   const since = (list, last) => {
-    if (!list) return [];
+    if (!list) return null;
     const all = Array.from(list), at = last ? all.lastIndexOf(last) : -1;
     return all.slice(at + 1);
   };
   return {
     url: location.href, title: document.title, document: performance.timeOrigin,
-    beacons: since(shim && shim.beacons, mark.beacon).map(b => text(b.url)),
-    ignored: since(shim && shim.ignored, mark.ignored).map(i => ({entry: text(i.entry), reason: text(i.reason)})),
+    beacons: shim && shim.beacons ? since(shim.beacons, mark.beacon).map(b => text(b.url)) : null,
+    ignored: (since(shim && shim.ignored, mark.ignored) || []).map(i => ({entry: text(i.entry), reason: text(i.reason)})),
     nav: (window.__hsqAuditNav || []).slice(nav),
     links: Array.from(document.querySelectorAll('a[href], area[href]'), a => text(a.href)),
   };
@@ -134,24 +134,27 @@ class _Left(Exception):
     """The page is gone, or holds another document: the journey ends."""
 
 
-async def follow(page, facts, options, budget, errors, describe_error):
+async def follow(page, tracking, facts, options, budget, errors, describe_error):
     """Click through `page`'s route changes into facts.routes; the uncaught errors of
-    `errors` (appended to by the page) that no route claimed, as raw errors."""
+    `errors` (appended to by the page) that no route claimed, as raw errors. `tracking`
+    (the page's AsyncHubSpotTracking) has the beacons captured on the network, for a
+    page without the shim's record."""
     from playwright.async_api import Error as PlaywrightError
-    journey = _Journey(page, facts, options, budget, errors, describe_error)
+    journey = _Journey(page, tracking, facts, options, budget, errors, describe_error)
     start = len(errors)
     try:
         await journey.run()
     except (_Left, PageBusy, PlaywrightError):      # the page went away or froze between
         pass                                        # clicks: what was found is kept
     finally:
-        await journey.stop()
+        journey.stop()
     return [error for error in errors[start:] if id(error) not in journey.claimed]
 
 
 class _Journey:
-    def __init__(self, page, facts, options, budget, errors, describe_error):
-        self.page, self.facts, self.options, self.budget = page, facts, options, budget
+    def __init__(self, page, tracking, facts, options, budget, errors, describe_error):
+        self.page, self.tracking, self.facts = page, tracking, facts
+        self.options, self.budget = options, budget
         self.errors, self.describe_error = errors, describe_error
         self.claimed = set()                # id() of the errors a route took
         self.loads = []                     # documents the page tried to load (aborted)
@@ -183,12 +186,10 @@ class _Journey:
             if route.stuck and route.stuck.startswith("the page stopped"):
                 return                      # a busy page answers nothing more
 
-    async def stop(self):
-        try:
-            self.page.remove_listener("popup", self._on_popup)
-            await asyncio.wait_for(self.page.unroute("**/*", self._on_request), 5)
-        except Exception:                   # the page is gone or busy: closed next anyway
-            pass
+    def stop(self):
+        # The page's route stays: the context is closed next, and a busy page would not
+        # answer an unroute.
+        self.page.remove_listener("popup", self._on_popup)
 
     async def _call(self, script, arg=None):
         result = await evaluate(self.page, script, self.options.timeout, arg)
@@ -219,6 +220,7 @@ class _Journey:
         """The route this click made; None when it made none (a miss)."""
         started = self.loop.time()
         errors_at, marks = len(self.errors), (len(self.loads), len(self.popups))
+        captured_at = len(self.tracking.beacons)
         route = RouteFacts(before["url"], link, before["title"], self.options.settle)
         try:
             if not await self._call(CLICK_JS, link["href"]):
@@ -233,13 +235,16 @@ class _Journey:
             route.changed = True
             await self._settle(route, state, started)
         except PageBusy:
-            route.stuck = ("the page stopped answering for over %g s: a script keeps it busy"
+            route.stuck = ("the page stopped answering for over %g s (a script keeps it busy)"
                            % self.options.timeout)
             route.to_url = route.urls[-1] if route.urls else route.to_url
             return self._finish(route, started, errors_at)
         read = await self._call(READ_JS, before["nav"])
         route.to_url, route.title_after = read["url"], read["title"]
-        route.beacons = [url for url in read["beacons"] if url]
+        if read["beacons"] is None:         # no shim record: what the network saw
+            route.beacons = [b.url_raw for b in self.tracking.beacons[captured_at:]]
+        else:
+            route.beacons = [url for url in read["beacons"] if url]
         route.ignored = read["ignored"]
         route.history = history_kind(read["nav"])
         known = set(self.facts.links)
@@ -263,9 +268,11 @@ class _Journey:
             await asyncio.sleep(POLL_S)
 
     async def _settle(self, route, state, started):
-        """Watch until the URL has held still for the settle time (at most the timeout)."""
+        """Watch until the URL has held still for the settle time (at most the timeout):
+        no new URL and no `navigate` event (a URL that flips back and forth between two
+        polls still logs one)."""
         route.urls = [state["url"]]
-        changed_at = self.loop.time()
+        seen, changed_at = (state["url"], state["nav"]), self.loop.time()
         while self.loop.time() - changed_at < self.options.settle:
             if self.loop.time() - started >= self.options.timeout:
                 route.stuck = ("the address was still changing %g s after the click"
@@ -273,9 +280,9 @@ class _Journey:
                 return
             await asyncio.sleep(POLL_S)
             state = await self._call(STATE_JS)
-            if state["url"] != route.urls[-1]:
-                changed_at = self.loop.time()
-                if len(route.urls) < MAX_URLS:
+            if (state["url"], state["nav"]) != seen:
+                seen, changed_at = (state["url"], state["nav"]), self.loop.time()
+                if state["url"] != route.urls[-1] and len(route.urls) < MAX_URLS:
                     route.urls.append(state["url"])
 
     def _finish(self, route, started, errors_at):

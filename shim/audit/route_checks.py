@@ -33,7 +33,8 @@ TRACK_EACH_ROUTE = (
     "every route change after the first: with React Router, in an effect on useLocation(); "
     "with Vue Router, in router.afterEach; with Next.js, in an effect on usePathname() and "
     "useSearchParams() (hsq-shim's docs/routers has each, tested)")
-HASH_ROUTER = " With a hash router, the path is location.pathname + location.search + location.hash."
+HASH_ROUTER = (" With a hash router, the path is location.pathname + location.search + "
+               "location.hash.")
 ONE_TRACKER = (
     "Keep one thing that tracks route changes: with React Router or Next.js, render the "
     "page-view component once (in the root layout, not in each page); with Vue Router, "
@@ -131,8 +132,10 @@ def _double_view(route, views):
 
 def _stale_url(route, views):
     recorded = view_route(views[0])
-    path, query = (location_key(route.to_url).split("?", 1) + [""])[:2]
-    if query and recorded == path:
+    new = location_key(route.to_url)
+    if "#" in new and recorded == new.split("#")[0]:
+        why = "The app tracks the path without its hash route." + HASH_ROUTER
+    elif "?" in new and recorded == new.split("?")[0]:
         why = ("The app tracks the path without its query string: push "
                "location.pathname + location.search as the path.")
     else:
@@ -184,7 +187,7 @@ def _stuck(route):
               "Look for an endless loop in the code that runs on this route")
     return problem(
         "route-change-stuck",
-        "After a click on the link to %s, %s%s: visitors get a page that never settles, and "
+        "After a click on the link to %s, %s%s. Visitors get a page that never settles, and "
         "what it tracks could not be checked. %s." % (where(route.link.get("href")),
                                                       route.stuck, what, advice),
         stuck=route.stuck, urls=list(route.urls),

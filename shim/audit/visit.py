@@ -42,7 +42,10 @@ READ_PAGE_JS = """() => {
     links: Array.from(document.querySelectorAll('a[href], area[href]'), a => text(a.href)),
   };
 }"""
-SHIM_READY_JS = "() => !!(window.hsqShim && window.hsqShim.ready === true)"
+# Ready: the shim has run its queue (or HubSpot's own script has, served with --shim-js
+# to compare what it sends).
+SHIM_READY_JS = ("() => !!(window.hsqShim && window.hsqShim.ready === true) "
+                 "|| window._hstc_ran === true")
 
 
 class PageFacts:
@@ -94,8 +97,8 @@ async def visit(browser, url, depth, options, requested=False, routes=None):
             page_errors = list(errors)
             if facts.failure is None and routes is not None and options.spa_links \
                     and routes.follows(facts):
-                page_errors += await journeys.follow(page, facts, options, routes, errors,
-                                                     lambda error: _error_facts(error, facts))
+                page_errors += await journeys.follow(page, tracking, facts, options, routes,
+                                                     errors, lambda e: _error_facts(e, facts))
         except PageBusy:
             facts.failure = ("page-busy", "the page stopped answering for over %g s after "
                              "it loaded: a script keeps it busy" % options.timeout)

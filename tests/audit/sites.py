@@ -19,7 +19,8 @@ def links(*paths):
 
 
 class Site:
-    """`routes`: path -> body (str: an HTML page) or (status, headers, body), or 'hang'."""
+    """`routes`: path -> body (str: an HTML page) or (status, headers, body), or 'hang'; a
+    path ending in '*' answers every path it starts (a single-page app's server)."""
 
     def __init__(self, routes):
         self.routes = routes
@@ -30,6 +31,10 @@ class Site:
             def do_GET(self):
                 site.requests.append(self.path)
                 route = site.routes.get(self.path)
+                if route is None:
+                    prefixes = [p for p in site.routes if p.endswith("*")
+                                and self.path.startswith(p[:-1])]
+                    route = site.routes[max(prefixes, key=len)] if prefixes else None
                 if route is None:
                     self.answer(404, {"Content-Type": "text/html"}, "<h1>Not found</h1>")
                 elif route == "hang":
