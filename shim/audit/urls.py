@@ -59,9 +59,23 @@ def route_key(url):
 
 
 def is_route_change(before, after):
-    """Whether a same-document URL change is a route change (a page view by HubSpot's
-    setPath rules): its path, query or hash route changed, not just an anchor."""
-    return location_key(before) != location_key(after)
+    """Whether a same-document URL change is a route change (a page view by the shim's
+    rules, shim.core.navigation): its path, query or hash route changed, not just an
+    anchor; nor just a trailing slash (a router normalising the address of the route it
+    shows: React Router's link to its home on /app/ replaces it with /app)."""
+    return _without_trailing_slash(location_key(before)) != _without_trailing_slash(
+        location_key(after))
+
+
+def _without_trailing_slash(key):
+    path, hash_at = key, key.find("#")
+    rest = ""
+    if hash_at >= 0:
+        path, rest = key[:hash_at], key[hash_at:]
+    query_at = path.find("?")
+    if query_at >= 0:
+        path, rest = path[:query_at], path[query_at:] + rest
+    return (path.rstrip("/") or "/") + rest
 
 
 # A link's target that keeps the click in this window (the main frame's _top and _parent).

@@ -65,6 +65,10 @@ class TestRouteChanges:
     def test_a_new_path_or_query_is_a_route_change(self, p, other, q):
         assert is_route_change(SITE + p, SITE + other + q) == (p != other or q != "")
 
+    @given(path, query)
+    def test_a_trailing_slash_alone_is_no_route_change(self, p, q):
+        assert not is_route_change(SITE + p + q, SITE + p.rstrip("/") + "/" + q)
+
     def test_keys(self):
         assert route_key("https://www.example.com") == "https://www.example.com/"
         assert route_key("https://www.example.com/docs#install") == "https://www.example.com/docs"
