@@ -29,8 +29,7 @@ CODES = {
     "event-without-name": "an event without a name or id",
     "identify-without-email": "identify without an email address",
     "identify-bad-email": "identify with an email address that is not one",
-    "double-page-view": "one page load counted as several page views (a router hook that "
-                        "also counts the first route: the landing page's double view)",
+    "double-page-view": "one page load counted as several page views",
     "several-portals": "tracking code of several HubSpot portals on one page",
     "wrong-portal": "beacons for another portal than --portal",
     "no-portal-id": "the tracking code has no portal id",

@@ -35,7 +35,7 @@ table { width:100%; border-collapse:collapse; }
 .pages > details { border-top:1px solid var(--line); }
 .pages > details:first-child { border-top:0; }
 summary { list-style:none; cursor:pointer; display:grid; align-items:center;
-  grid-template-columns:28px minmax(0,1fr) 110px 110px; gap:12px; padding:12px 16px; }
+  grid-template-columns:28px minmax(0,1fr) 170px 110px; gap:12px; padding:12px 16px; }
 summary::-webkit-details-marker { display:none; }
 summary:hover { background:#fafbfd; }
 .dot { width:20px; height:20px; border-radius:50%; display:grid; place-items:center;
