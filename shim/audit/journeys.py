@@ -14,7 +14,9 @@ Rule 2: the page never leaves: while a journey runs, every load of a new documen
 Rule 3: bounded: at most `spa_links` route changes per page and MAX_MISSES clicks that
         were not; a route change is recorded only once the crawl's budget (RouteBudget)
         counts it as a visited page, keyed by its URL. A change is watched until its URL
-        has held still for the settle time, at most the page timeout from the click.
+        has held still for the settle time, at most the page timeout from the click,
+        by the page's own timers (journey_scripts.py: a starved page is not mistaken for
+        a quiet one).
 Rule 4: nothing raises out of a journey: a click that throws, a route change that never
         settles, a page that stops answering are facts of the route (`errors`, `stuck`).
 """
@@ -22,68 +24,12 @@ Rule 4: nothing raises out of a journey: a click that throws, a route change tha
 import asyncio
 
 from shim.audit.browser import PageBusy, evaluate
+from shim.audit.journey_scripts import (CHANGE_JS, CLICK_JS, LINKS_JS, READ_JS, SETTLED_JS,
+                                       STATE_JS, WATCH_JS)
 from shim.audit.urls import is_route_change, next_link
 
 MAX_MISSES = 4                              # clicks per page that were no route change
-POLL_S = 0.05
 MAX_URLS = 20                               # the URLs kept of a route that never settles
-
-# Once per page: a log of the Navigation API's `navigate` events (how the URL changed)
-# and the document's identity (a new document has a new time origin).
-WATCH_JS = """() => {
-  if (!Object.getOwnPropertyDescriptor(window, '__hsqAuditNav')) {
-    const log = [];
-    Object.defineProperty(window, '__hsqAuditNav', {value: log});
-    if (window.navigation && navigation.addEventListener) {
-      navigation.addEventListener('navigate', (e) => log.push({
-        type: String(e.navigationType), same: !!(e.destination && e.destination.sameDocument),
-        hash: !!e.hashChange}));
-    }
-  }
-  return performance.timeOrigin;
-}"""
-# The page's visible links, in document order (urls.next_link picks one).
-LINKS_JS = """() => {
-  const base = document.querySelector('base[target]'), out = [], seen = new Set();
-  for (const a of document.querySelectorAll('a[href]')) {
-    if (seen.has(a.href) || !a.getClientRects().length || getComputedStyle(a).visibility === 'hidden') continue;
-    seen.add(a.href);
-    out.push({href: a.href, text: (a.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 80),
-              target: (a.getAttribute('target') || (base && base.getAttribute('target')) || '').toLowerCase(),
-              download: a.hasAttribute('download')});
-  }
-  return out;
-}"""
-STATE_JS = """() => ({url: location.href, title: document.title, document: performance.timeOrigin,
-  nav: window.__hsqAuditNav ? window.__hsqAuditNav.length : 0})"""
-# Marks the newest beacon and ignored entry (the record keeps only the newest 500), and
-# clicks the first visible link to `href`: false when there is none any more.
-CLICK_JS = """(href) => {
-  const shim = window.hsqShim, last = (list) => (list && list.length) ? list[list.length - 1] : null;
-  Object.defineProperty(window, '__hsqAuditMark', {configurable: true, writable: true,
-    value: {beacon: last(shim && shim.beacons), ignored: last(shim && shim.ignored)}});
-  for (const a of document.querySelectorAll('a[href]')) {
-    if (a.href === href && a.getClientRects().length > 0) { a.click(); return true; }
-  }
-  return false;
-}"""
-# What the page sent since the click, its title and its links now.
-READ_JS = """(nav) => {
-  const shim = window.hsqShim, mark = window.__hsqAuditMark || {};
-  const text = (v) => (v === undefined || v === null) ? null : String(v);
-  const since = (list, last) => {
-    if (!list) return null;
-    const all = Array.from(list), at = last ? all.lastIndexOf(last) : -1;
-    return all.slice(at + 1);
-  };
-  return {
-    url: location.href, title: document.title, document: performance.timeOrigin,
-    beacons: shim && shim.beacons ? since(shim.beacons, mark.beacon).map(b => text(b.url)) : null,
-    ignored: (since(shim && shim.ignored, mark.ignored) || []).map(i => ({entry: text(i.entry), reason: text(i.reason)})),
-    nav: (window.__hsqAuditNav || []).slice(nav),
-    links: Array.from(document.querySelectorAll('a[href], area[href]'), a => text(a.href)),
-  };
-}"""
 
 
 class RouteFacts:
@@ -160,6 +106,7 @@ class _Journey:
         self.loads = []                     # documents the page tried to load (aborted)
         self.popups = []
         self.document = None
+        self.frozen = False                 # a click left the page stuck in a script
         self.loop = asyncio.get_running_loop()
 
     async def run(self):
@@ -183,7 +130,7 @@ class _Journey:
             if not route.changed:
                 self.budget.route_failed(route.to_url)
             self.facts.routes.append(route)
-            if route.stuck and route.stuck.startswith("the page stopped"):
+            if self.frozen:
                 return                      # a busy page answers nothing more
 
     def stop(self):
@@ -191,8 +138,9 @@ class _Journey:
         # answer an unroute.
         self.page.remove_listener("popup", self._on_popup)
 
-    async def _call(self, script, arg=None):
-        result = await evaluate(self.page, script, self.options.timeout, arg)
+    async def _call(self, script, arg=None, waits_s=0.0):
+        """The script's result (bounded: what it waits for, plus the page timeout)."""
+        result = await evaluate(self.page, script, waits_s + self.options.timeout, arg)
         if result is None or (self.document is not None and isinstance(result, dict)
                               and result.get("document") not in (None, self.document)):
             raise _Left()
@@ -225,21 +173,22 @@ class _Journey:
         try:
             if not await self._call(CLICK_JS, link["href"]):
                 return None                 # re-rendered away meanwhile
-            what, state = await self._changed(before, started, *marks)
+            what, url = await self._changed(before, *marks)
             if what != "changed":
                 # Nothing happened but an error: the click threw instead of routing.
                 thrown = what == "nothing" and self.errors[errors_at:]
                 return self._finish(route, started, errors_at) if thrown else None
-            if not is_route_change(before["url"], state["url"]):
+            if not is_route_change(before["url"], url):
                 return None                 # an anchor of this page
             route.changed = True
-            await self._settle(route, state, started)
+            await self._settle(route, started)
+            read = await self._call(READ_JS, before["nav"])
         except PageBusy:
+            self.frozen = True
             route.stuck = ("the page stopped answering for over %g s (a script keeps it busy)"
                            % self.options.timeout)
             route.to_url = route.urls[-1] if route.urls else route.to_url
             return self._finish(route, started, errors_at)
-        read = await self._call(READ_JS, before["nav"])
         route.to_url, route.title_after = read["url"], read["title"]
         if read["beacons"] is None:         # no shim record: what the network saw
             route.beacons = [b.url_raw for b in self.tracking.beacons[captured_at:]]
@@ -248,42 +197,33 @@ class _Journey:
         route.ignored = read["ignored"]
         route.history = history_kind(read["nav"])
         known = set(self.facts.links)
-        self.facts.links.extend(url for url in dict.fromkeys(read["links"]) if url and url not in known)
+        self.facts.links.extend(url for url in dict.fromkeys(read["links"])
+                                if url and url not in known)
         return self._finish(route, started, errors_at)
 
-    async def _changed(self, before, started, loads_at, popups_at):
-        """What the click did: ('changed', state) once the URL changed; ('load', None)
-        when it loaded a document (aborted: a link for the crawl), ('window', None) when it
-        opened one, ('nothing', None) when nothing happened within the settle time."""
-        while True:
-            state = await self._call(STATE_JS)
-            if len(self.popups) > popups_at:
-                return "window", None
-            if state["url"] != before["url"]:
-                return "changed", state
-            if len(self.loads) > loads_at:
-                return "load", None
-            if self.loop.time() - started >= self.options.settle:
-                return "nothing", None
-            await asyncio.sleep(POLL_S)
+    async def _changed(self, before, loads_at, popups_at):
+        """What the click did: ('changed', url) once the URL changed; 'load' when it loaded
+        a document (aborted: a link for the crawl), 'window' when it opened one, 'nothing'
+        when nothing happened within the settle time."""
+        settle = self.options.settle
+        state = await self._call(CHANGE_JS, {"url": before["url"], "nav": before["nav"],
+                                             "quiet": settle * 1000}, settle)
+        if len(self.popups) > popups_at:
+            return "window", None
+        if state["what"] == "nothing" and len(self.loads) > loads_at:
+            return "load", None
+        return state["what"], state["url"]
 
-    async def _settle(self, route, state, started):
-        """Watch until the URL has held still for the settle time (at most the timeout):
-        no new URL and no `navigate` event (a URL that flips back and forth between two
-        polls still logs one)."""
-        route.urls = [state["url"]]
-        seen, changed_at = (state["url"], state["nav"]), self.loop.time()
-        while self.loop.time() - changed_at < self.options.settle:
-            if self.loop.time() - started >= self.options.timeout:
-                route.stuck = ("the address was still changing %g s after the click"
-                               % self.options.timeout)
-                return
-            await asyncio.sleep(POLL_S)
-            state = await self._call(STATE_JS)
-            if (state["url"], state["nav"]) != seen:
-                seen, changed_at = (state["url"], state["nav"]), self.loop.time()
-                if state["url"] != route.urls[-1] and len(route.urls) < MAX_URLS:
-                    route.urls.append(state["url"])
+    async def _settle(self, route, started):
+        """Watch until the URL has held still for the settle time (no new URL, no
+        `navigate` event), at most the timeout from the click."""
+        left = max(0.0, self.options.timeout - (self.loop.time() - started))
+        state = await self._call(SETTLED_JS, {"quiet": self.options.settle * 1000,
+                                              "limit": left * 1000}, left)
+        route.urls = state["urls"][:MAX_URLS]
+        if not state["settled"]:
+            route.stuck = ("the address was still changing %g s after the click"
+                           % self.options.timeout)
 
     def _finish(self, route, started, errors_at):
         """The route with the errors thrown since its click (no longer the page's)."""

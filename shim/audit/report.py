@@ -38,14 +38,13 @@ def page_entry(facts, portal=None):
         "status": facts.status,
         "title": facts.title,
         "depth": facts.depth,
-        "page_views": sum(1 for b in beacons if b.kind == "page view"),
-        "beacons": [describe_beacon(b) for b in beacons],
+        **_sent(beacons),
         "problems": check_page(facts, portal),
         "routes": [route_entry(route, tracked) for route in facts.routes],
         "scripts": facts.scripts,
         "consent_policy": facts.policy,
         "ignored": facts.ignored,
-        "errors": [{"message": e["message"], "source": e["source"]} for e in facts.errors],
+        "errors": _errors(facts.errors),
         "cookies": sorted({c["name"] for c in facts.cookies}),
         "seconds": round(facts.seconds, 2),
     }
@@ -62,13 +61,21 @@ def route_entry(route, tracked=True):
         "history": route.history,
         "title_before": route.title_before,
         "title_after": route.title_after,
-        "page_views": sum(1 for b in beacons if b.kind == "page view"),
-        "beacons": [describe_beacon(b) for b in beacons],
+        **_sent(beacons),
         "problems": check_route(route, tracked),
-        "errors": [{"message": e["message"], "source": e["source"]} for e in route.errors],
+        "errors": _errors(route.errors),
         "stuck": route.stuck,
         "seconds": round(route.seconds, 2),
     }
+
+
+def _sent(beacons):
+    return {"page_views": sum(1 for b in beacons if b.kind == "page view"),
+            "beacons": [describe_beacon(b) for b in beacons]}
+
+
+def _errors(errors):
+    return [{"message": e["message"], "source": e["source"]} for e in errors]
 
 
 def all_problems(page):

@@ -5,6 +5,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 EMBED = ('<script type="text/javascript" id="hs-script-loader" async defer '
          'src="//js.hs-scripts.com/123.js"></script>')
 
@@ -68,3 +70,18 @@ class Site:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def site_fixture(routes):
+    """A module's `site` fixture: a Site of `routes` for all of its tests."""
+    @pytest.fixture(scope="module")
+    def site():
+        with Site(routes) as served:
+            yield served
+    return site

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from tests.audit.conftest import AuditRun
-from tests.audit.sites import Site, page
+from tests.audit.sites import page, site_fixture
 
 PAGES = {
     "/data.json": (200, {"Content-Type": "application/json"}, '{"a": 1}'),
@@ -28,11 +28,7 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def site():
-    served = Site(PAGES)
-    yield served
-    served.close()
+site = site_fixture(PAGES)
 
 
 @pytest.fixture(scope="module")

@@ -39,12 +39,9 @@ def run(router_bundles, tmp_path_factory):  # noqa: F811
         routes["/spa/%s*" % name] = PAGE % (EMBED, name)
         routes["/dist/%s.js" % name] = (200, {"Content-Type": "text/javascript"},
                                         (router_bundles / ("%s.js" % name)).read_bytes())
-    site = Site(routes)
-    try:
+    with Site(routes) as site:
         yield site, AuditRun(tmp_path_factory.mktemp("routers"),
                              [site.url + "/spa/%s/" % name for name in APPS])
-    finally:
-        site.close()
 
 
 @pytest.mark.parametrize("name", APPS)
