@@ -53,7 +53,8 @@ def add_arguments(parser):
     parser.add_argument("urls", nargs="+", metavar="URL",
                         help="the page(s) to start from; links are followed on their sites only")
     parser.add_argument("--max-pages", type=_positive_int, default=50, metavar="N",
-                        help="visit at most N pages (default 50)")
+                        help="visit at most N pages, route changes of single-page apps "
+                             "included (default 50)")
     parser.add_argument("--json", metavar="PATH", help="write the report as JSON")
     parser.add_argument("--html", metavar="PATH", help="write a self-contained HTML report")
     parser.add_argument("--browser", metavar="PATH",
@@ -61,9 +62,11 @@ def add_arguments(parser):
     parser.add_argument("--concurrency", type=_positive_int, default=2, metavar="N",
                         help="pages open at once (default 2: polite to the site)")
     parser.add_argument("--timeout", type=_seconds, default=15.0, metavar="SECONDS",
-                        help="per page: the time to finish loading (default 15)")
+                        help="per page: the time to finish loading; per route change: the "
+                             "time to settle (default 15)")
     parser.add_argument("--settle", type=_seconds, default=1.0, metavar="SECONDS",
-                        help="per page: how long to watch after load for late beacons (default 1)")
+                        help="per page and route change: how long to watch for late "
+                             "beacons (default 1)")
     parser.add_argument("--portal", type=_positive_int, metavar="ID",
                         help="your HubSpot portal id: beacons to any other are problems")
     parser.add_argument("--consent-policy", type=str.upper, choices=POLICIES, metavar="POLICY",

@@ -61,8 +61,8 @@ def ignored_problems(item):
                   "the event must be an id or an object with an id"):
         what = "a name" if name == "trackCustomBehavioralEvent" else "an id"
         return [problem("event-without-name",
-                        "An event (`%s`) was pushed without %s. HubSpot's tracking code sends "
-                        "it all the same, but without %s it cannot show as any of your events. "
+                        "An event (`%s`) was pushed without %s. HubSpot's tracking code does "
+                        "not refuse it, but without %s it cannot show as any of your events. "
                         "Give it %s." % (name, what, what, what),
                         **evidence)]
     if reason.startswith(NOT_ADOPTED):
