@@ -6,6 +6,10 @@ Rule 1: a page is keyed by its URL without the fragment (`normalise`); a route o
         `/#/about` are two routes and `/docs#install` is the page `/docs`.
 Rule 2: files (FILE_EXTENSIONS) are never opened; robots.txt (user agent `hsq-shim`)
         rules the links found, not the URLs the user named.
+Rule 3: a same-document URL change is a route change when its location key changes
+        (shim.core.navigation.location_key: path, query, hash route), a trailing slash
+        aside (`is_route_change`); a journey clicks a link that stays in this window on
+        this origin, another route's first (`next_link`).
 """
 
 import urllib.error
