@@ -131,6 +131,7 @@ def _open_pages(item):
 ONE_WORKER = [
     "tests/audit/test_bad_input.py",           # two audit runs
     "tests/audit/test_defects.py",             # an audit run of a 15-page site
+    "tests/audit/test_spa.py",                 # audit runs of single-page apps
     "tests/engines/test_engines.py",           # Firefox and WebKit, started once each
     "tests/e2e/test_routers.py",               # builds tests/routers/dist/ when stale
     "tests/test_build.py::TestBundle",         # the fixture package's build

@@ -11,8 +11,9 @@ is sent to HubSpot); the audit reads what the page did and reports every trackin
 Rule 1: host code (CPython); importing shim.audit imports no Playwright (run() does).
 Rule 2: exit status 0 only when no problem was found (1: problems, 2: the audit could
         not run), so it can gate CI. Bad input is a reported problem, never a traceback.
-Modules: crawl (the browser and the crawl), checks (the problem rules), report (terminal,
-JSON, HTML).
+Modules: crawl (the crawl; urls, browser, visit and journeys: one page and its route
+changes), checks, reasons and route_checks (the problem rules), report (JSON, terminal)
+and html_report.
 """
 
 import argparse
@@ -34,6 +35,13 @@ def _positive_int(text):
     return value
 
 
+def _count(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _seconds(text):
     value = float(text)
     if value <= 0:
@@ -45,7 +53,8 @@ def add_arguments(parser):
     parser.add_argument("urls", nargs="+", metavar="URL",
                         help="the page(s) to start from; links are followed on their sites only")
     parser.add_argument("--max-pages", type=_positive_int, default=50, metavar="N",
-                        help="visit at most N pages (default 50)")
+                        help="visit at most N pages, route changes of single-page apps "
+                             "included (default 50)")
     parser.add_argument("--json", metavar="PATH", help="write the report as JSON")
     parser.add_argument("--html", metavar="PATH", help="write a self-contained HTML report")
     parser.add_argument("--browser", metavar="PATH",
@@ -53,15 +62,23 @@ def add_arguments(parser):
     parser.add_argument("--concurrency", type=_positive_int, default=2, metavar="N",
                         help="pages open at once (default 2: polite to the site)")
     parser.add_argument("--timeout", type=_seconds, default=15.0, metavar="SECONDS",
-                        help="per page: the time to finish loading (default 15)")
+                        help="per page: the time to finish loading; per route change: the "
+                             "time to settle (default 15)")
     parser.add_argument("--settle", type=_seconds, default=1.0, metavar="SECONDS",
-                        help="per page: how long to watch after load for late beacons (default 1)")
+                        help="per page and route change: how long to watch for late "
+                             "beacons (default 1)")
     parser.add_argument("--portal", type=_positive_int, metavar="ID",
                         help="your HubSpot portal id: beacons to any other are problems")
     parser.add_argument("--consent-policy", type=str.upper, choices=POLICIES, metavar="POLICY",
                         help="your portal's cookie consent policy, e.g. OPT_IN (HubSpot's "
                              "servers tell its script; the audit cannot ask them): "
                              + ", ".join(POLICIES))
+    parser.add_argument("--spa-links", type=_count, default=5, metavar="N",
+                        help="per page: follow up to N client-side route changes of a "
+                             "single-page app (links whose click changes the URL without "
+                             "loading a page); each counts as a page (default 5)")
+    parser.add_argument("--no-spa", action="store_true",
+                        help="follow no route changes (the same as --spa-links 0)")
     parser.add_argument("--ignore-robots", action="store_true",
                         help="follow links that robots.txt disallows")
     parser.add_argument("--insecure", action="store_true",
@@ -75,7 +92,7 @@ def run(args, stdout=None, stderr=None):
     """Audit, print the summary, write the reports; the exit status."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    from shim.audit import crawl, report
+    from shim.audit import crawl, html_report, report
     from shim.testing.chromium import without_browser_ui_async
 
     start_urls = []
@@ -96,7 +113,8 @@ def run(args, stdout=None, stderr=None):
         options = crawl.CrawlOptions(
             max_pages=args.max_pages, concurrency=args.concurrency, timeout=args.timeout,
             settle=args.settle, consent_policy=args.consent_policy, shim_js=args.shim_js,
-            robots=not args.ignore_robots, insecure=args.insecure)
+            robots=not args.ignore_robots, insecure=args.insecure,
+            spa_links=0 if args.no_spa else args.spa_links)
     except FileNotFoundError as error:
         stderr.write("hsq-shim check: %s\n" % error)
         return 2
@@ -105,7 +123,7 @@ def run(args, stdout=None, stderr=None):
 
     def on_page(facts, job):
         found = len(report.check_page(facts, portal)) if facts is not None else 0
-        progress.update(len(job.pages), job.total,
+        progress.update(job.visited, job.total,
                         report.short_url(facts.url, start_urls) if facts else "", found)
 
     job = crawl.Crawl(start_urls, options, on_page)
@@ -148,7 +166,7 @@ def run(args, stdout=None, stderr=None):
         if args.json:
             report.write_json(document, args.json)
         if args.html:
-            report.write_html(document, args.html)
+            html_report.write_html(document, args.html)
     except OSError as error:
         stderr.write("hsq-shim check: could not write the report: %s\n" % error)
         return 2

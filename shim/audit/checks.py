@@ -5,16 +5,14 @@ Rule 1: every problem has a stable code (a row of CODES: scripts and CI may matc
         change) and its evidence (the queue entry and the shim's reason, the beacons).
 Rule 2: precise over exhaustive: a rule fires only on a fact HubSpot would also get
         wrong; a clean page reports nothing. The shim's reasons (hsqShim.ignored) are
-        classified by the wording of shim.core (commands.py, tracker.py, privacy.py,
-        linker.py, shim/adapter/); a reason no rule knows is still reported, as `ignored-entry`.
+        classified in reasons.py; a route change's problems in route_checks.py.
 Rule 3: pure functions of the facts: no browser, no I/O.
 """
 
-import difflib
 import re
 
-from shim.core.commands import INTERNAL, PRIVACY_SIGNATURES, SIGNATURES
-from shim.core.linker import NOT_ADOPTED
+from shim.audit.reasons import ignored_problems as _ignored
+from shim.audit.reasons import problem
 
 try:                                        # the layout after the testing package split
     from shim.testing import LOADER_URL, Beacon
@@ -44,6 +42,12 @@ CODES = {
     "ignored-entry": "an entry the tracking code did not run",
     "page-error": "an uncaught error in the page's tracking code",
     "cookies-before-consent": "visitor cookies set before the visitor consented",
+    "route-change-not-tracked": "a client-side route change HubSpot never hears of",
+    "route-change-double-view": "one route change counted as several page views",
+    "stale-route-url": "a route's page view with the previous route's address",
+    "stale-route-title": "a route's page view with the previous route's title",
+    "route-change-error": "the app threw an error on a route change",
+    "route-change-stuck": "a route change that never settled",
     "unreachable": "the page could not be loaded",
     "redirect-loop": "the URL redirects in a loop",
     "page-timeout": "the page never finished loading",
@@ -59,7 +63,6 @@ OPT_IN_POLICIES = ("OPT_IN", "COOKIES_BY_CATEGORY", "NO_COOKIES")
 TRACKING_WORDS = re.compile(r"_hsq|_hsp|hsqShim|hs-scripts|hs-analytics|hubspot|hsq-shim",
                             re.IGNORECASE)
 STACK_FRAME = re.compile(r"(https?://[^\s()]+?):(\d+):(\d+)")
-ARGUMENT = re.compile(r"^argument (\d+) must be (.+), got (.+)$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 FAILURE_ADVICE = {
     "unreachable": "Check the address, and that the site is up and reachable from here.",
@@ -73,10 +76,6 @@ FAILURE_ADVICE = {
     "not-html": "Give the audit the address of a web page.",
     "page-failed": "Audit the page again; if it persists, open it in a browser.",
 }
-
-
-def problem(code, message, **evidence):
-    return {"code": code, "message": message, "evidence": evidence}
 
 
 def check_page(facts, portal=None):
@@ -155,96 +154,6 @@ def _portals(facts, beacons, expected):
     return out
 
 
-# -- hsqShim.ignored: what the tracking code did not run, and why ------------------
-
-def _known_names(entry):
-    return list(PRIVACY_SIGNATURES) if entry.startswith("_hsp ") else list(SIGNATURES)
-
-
-def _ignored(item):
-    entry, reason = item["entry"] or "", item["reason"] or ""
-    evidence = {"entry": entry, "reason": reason}
-    name = entry[5:] if entry.startswith("_hsp ") else entry
-    queue = "_hsp" if entry.startswith("_hsp ") else "_hsq"
-    if reason.startswith("HubSpot-internal command") or entry in INTERNAL:
-        return []
-    if reason.startswith("duplicate of the automatic page view"):
-        return []                           # counted from the beacons (the guard is off)
-    if reason == "unknown method":
-        names = _known_names(entry)
-        lower = {n.lower(): n for n in names}
-        guess = lower.get(name.lower()) or next(iter(difflib.get_close_matches(name, names, 1, 0.75)), None)
-        message = ("`%s` is not a HubSpot tracking command, so HubSpot silently drops this "
-                   "%s.push call." % (name, queue))
-        if guess:
-            message += " Did you mean `%s`?" % guess
-            evidence["suggestion"] = guess
-        return [problem("unknown-command", message, **evidence)]
-    argument = ARGUMENT.match(reason)
-    if argument:
-        position, wanted, got = argument.groups()
-        return [problem("bad-argument",
-                        "`%s` needs %s as argument %s but got %s, so HubSpot drops the call "
-                        "and what it should record is lost. Pass %s." % (name, wanted, position,
-                                                                         got, wanted),
-                        **evidence)]
-    if reason in ("the event needs a string name", "the event needs an id",
-                  "the event must be an id or an object with an id"):
-        what = "a name" if name == "trackCustomBehavioralEvent" else "an id"
-        return [problem("event-without-name",
-                        "An event (`%s`) was pushed without %s, so HubSpot drops it and the "
-                        "event never shows in your reports. Give it %s." % (name, what, what),
-                        **evidence)]
-    if reason.startswith(NOT_ADOPTED):
-        return [problem("cross-domain-link-refused",
-                        "This page was reached through a cross-domain link (__hstc/__hssc in "
-                        "its URL) whose visitor was not carried over (%s), so the visitor "
-                        "counts as a new one here. Link from a page whose cookie domain is "
-                        "configured on both sites (addCookieDomain), with enableAutomaticLinker."
-                        % reason[len(NOT_ADOPTED):], **evidence)]
-    if reason.startswith("not sent: no portal id"):
-        return [problem("no-portal-id",
-                        "The tracking code has no HubSpot portal id, so nothing it sends "
-                        "reaches a portal. Use your portal's embed code "
-                        "(js.hs-scripts.com/<portal id>.js).", **evidence)]
-    if reason.startswith("not sent: the beacon URL would be"):
-        return [problem("beacon-too-long",
-                        "`%s` would send more data than a tracking request can carry, so it "
-                        "was not sent. Send fewer or shorter properties." % name, **evidence)]
-    if reason.startswith("not sent: "):
-        return [problem("tracking-suppressed",
-                        "The page turns tracking off (%s), so `%s` was not sent. Remove that "
-                        "call unless the visitor asked for it." % (reason[10:], name),
-                        **evidence)]
-    if "characters are cut" in reason:
-        return [problem("value-cut",
-                        "`%s` carries a value over 1000 characters; it was cut. Shorten it."
-                        % name, **evidence)]
-    if reason.startswith("error: "):
-        if name.endswith(" listener") or name in ("function entry", "click"):
-            return [problem("callback-error",
-                            "Your %s threw an error when the tracking code called it: %s. "
-                            "Whatever it should have done did not happen." % (name, reason[7:]),
-                            **evidence)]
-        return [problem("shim-error",
-                        "The tracking code failed while running this (%s): %s."
-                        % (name, reason[7:]), **evidence)]
-    if name in SIGNATURES or name in PRIVACY_SIGNATURES:
-        # A known command whose argument the command itself refused.
-        return [problem("bad-argument",
-                        "`%s` was called with an argument HubSpot cannot use (%s), so the "
-                        "call did nothing. Fix its argument." % (name, reason), **evidence)]
-    if reason in ("not an array or a function",) or reason.startswith(
-            ("empty array", "the method name", "could not be read", "push runs only",
-             "functions are run")):
-        return [problem("malformed-entry",
-                        "A %s.push entry is not a command HubSpot can run (%s: %s); it is "
-                        "dropped. Push one array per call: ['command', argument]."
-                        % (queue, entry, reason), **evidence)]
-    return [problem("ignored-entry", "The tracking code did not run `%s`: %s." % (entry, reason),
-                    **evidence)]
-
-
 # -- beacons ---------------------------------------------------------------------
 
 def _double_views(beacons):
@@ -257,10 +166,14 @@ def _double_views(beacons):
         if len(views) > 1:
             out.append(problem(
                 "double-page-view",
-                "HubSpot counts %d page views of %s for one visit, so this page's views "
-                "are inflated. Usually a router or tag also tracks the first page: send "
-                "trackPageView only on later route changes (the embed code counts the "
-                "first)." % (len(views), path),
+                "HubSpot counts %d page views of %s for one page load, so this page's "
+                "views are inflated. The tracking code counts the page it is loaded on by "
+                "itself, and something tracks it again: usually a single-page app's router "
+                "hook that also runs for the first route (for that one, push only setPath; "
+                "trackPageView only on later route changes: with React Router or Next.js, "
+                "skip the effect's first run, with Vue Router the first afterEach; "
+                "hsq-shim's docs/routers has each), or a trackPageView pushed before the "
+                "tracking code loaded (remove it)." % (len(views), path),
                 beacons=[describe_beacon(b) for b in views]))
     return out
 

@@ -5,6 +5,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 EMBED = ('<script type="text/javascript" id="hs-script-loader" async defer '
          'src="//js.hs-scripts.com/123.js"></script>')
 
@@ -19,7 +21,8 @@ def links(*paths):
 
 
 class Site:
-    """`routes`: path -> body (str: an HTML page) or (status, headers, body), or 'hang'."""
+    """`routes`: path -> body (str: an HTML page) or (status, headers, body), or 'hang'; a
+    path ending in '*' answers every path it starts (a single-page app's server)."""
 
     def __init__(self, routes):
         self.routes = routes
@@ -30,6 +33,10 @@ class Site:
             def do_GET(self):
                 site.requests.append(self.path)
                 route = site.routes.get(self.path)
+                if route is None:
+                    prefixes = [p for p in site.routes if p.endswith("*")
+                                and self.path.startswith(p[:-1])]
+                    route = site.routes[max(prefixes, key=len)] if prefixes else None
                 if route is None:
                     self.answer(404, {"Content-Type": "text/html"}, "<h1>Not found</h1>")
                 elif route == "hang":
@@ -63,3 +70,18 @@ class Site:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def site_fixture(routes):
+    """A module's `site` fixture: a Site of `routes` for all of its tests."""
+    @pytest.fixture(scope="module")
+    def site():
+        with Site(routes) as served:
+            yield served
+    return site

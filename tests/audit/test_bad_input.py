@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from tests.audit.conftest import AuditRun
-from tests.audit.sites import Site, page
+from tests.audit.sites import page, site_fixture
 
 PAGES = {
     "/data.json": (200, {"Content-Type": "application/json"}, '{"a": 1}'),
@@ -28,11 +28,7 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def site():
-    served = Site(PAGES)
-    yield served
-    served.close()
+site = site_fixture(PAGES)
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +81,7 @@ def test_usage_errors_are_reported_without_a_browser(capsys):
     assert "is not an http(s) URL" in capsys.readouterr().err
     assert main(["http://127.0.0.1:1/", "--browser", "/nonexistent/chromium"]) == 2
     assert "--browser /nonexistent/chromium: no such executable" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exit_:
-        main(["http://127.0.0.1:1/", "--max-pages", "0"])
-    assert exit_.value.code == 2
+    for bad in (["--max-pages", "0"], ["--spa-links", "-1"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["http://127.0.0.1:1/"] + bad)
+        assert exit_.value.code == 2

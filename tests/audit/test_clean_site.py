@@ -7,11 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import build
 from tests.audit.conftest import FAST
-from tests.audit.sites import EMBED, Site, links, page
+from tests.audit.sites import EMBED, links, page, site_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 OPT_IN_EMBED = EMBED.replace("async defer", 'async defer data-consent-policy="OPT_IN"')
@@ -29,11 +27,7 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def site():
-    served = Site(PAGES)
-    yield served
-    served.close()
+site = site_fixture(PAGES)
 
 
 def test_a_clean_site_exits_0_and_reports_nothing(site, tmp_path):

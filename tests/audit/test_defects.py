@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.audit.conftest import AuditRun
-from tests.audit.sites import EMBED, Site, links, page
+from tests.audit.sites import EMBED, links, page, site_fixture
 
 QUEUE = "<script>var _hsq = window._hsq = window._hsq || [];\n%s</script>"
 PRIVACY = "<script>var _hsp = window._hsp = window._hsp || [];\n%s</script>"
@@ -73,11 +73,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def site():
-    served = Site(PAGES)
-    yield served
-    served.close()
+site = site_fixture(PAGES)
 
 
 @pytest.fixture(scope="module")
