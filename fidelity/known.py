@@ -1,0 +1,161 @@
+"""The differences we know of and keep, each with its reason, and the verdict per scenario.
+
+  deliberate   the shim differs on purpose (README's decisions)
+  version      HubSpot's build 1.398 and banner static-1.3910 (2021) differ from later
+               evidence (the spec's 2023+ builds, 2024 banner, 2026 captures): the later wins
+
+Rule 1: a Known excuses one Difference at a time, by what it is (kind of difference,
+        parameter or cookie, the beacon's kind, the values), never a whole scenario: a
+        missing `bfp` is excused, anything else in the same beacon still shows.
+Rule 2: a scenario is DIFFERENT when any difference is left; else deliberate when a
+        deliberate one was excused, else version, else identical. Knowns marked
+        `everywhere` (the fingerprint, in every beacon) do not change the verdict; the
+        report counts them.
+"""
+
+import re
+
+from fidelity.compare import (BEACON_MISSING, COOKIE_EXTRA, COOKIE_MISSING, PARAM_EXTRA,
+                              PARAM_MISSING, PARAM_VALUE, RUN_NOTE, Difference)
+from fidelity.mask import FINGERPRINT
+
+DELIBERATE, VERSION = "deliberate", "version"
+IDENTICAL, DIFFERENT = "identical", "DIFFERENT"
+
+
+class Known:
+    def __init__(self, kind, reason, match, everywhere=False):
+        self.kind, self.reason, self.match, self.everywhere = kind, reason, match, everywhere
+
+    def excuses(self, difference, scenario, hubspot, shim):
+        return bool(self.match(difference, scenario, hubspot, shim))
+
+
+# -- matchers: (difference, scenario, hubspot Masked, shim Masked) -> bool -----------
+
+def no_fingerprint(d, scenario, hubspot, shim):
+    if d.what == PARAM_MISSING and d.key == "bfp":
+        return True
+    # A cookie listener's third argument: HubSpot's fingerprint, the shim's ''.
+    return (d.what == PARAM_VALUE and FINGERPRINT in d.hubspot
+            and d.shim in (d.hubspot.replace(FINGERPRINT, '""'),
+                           d.hubspot.replace(FINGERPRINT, "")))
+
+
+def characters_as_keys(value):
+    """'0=a&1=d&2=a...': identify's string argument, one key per character."""
+    parts = value.split("&")
+    return all(re.fullmatch(r"%d=(.|%%[0-9A-F]{2}|)" % i, part) for i, part in enumerate(parts))
+
+
+def identify_not_object(d, scenario, hubspot, shim):
+    return d.what == PARAM_MISSING and d.key == "i" and characters_as_keys(d.hubspot)
+
+
+def event_without_name(d, scenario, hubspot, shim):
+    return (d.what == BEACON_MISSING and d.beacon.endpoint.endswith("/__ptbe.gif")
+            and d.beacon.get("n") is None)
+
+
+def repeated_view(d, scenario, hubspot, shim):
+    """HubSpot's page view that repeats the one before it exactly (but for `cts`)."""
+    if d.what != BEACON_MISSING or d.beacon.kind != "page view" or d.index < 2:
+        return False
+    earlier = [b for b in hubspot.beacons[:d.index - 1] if b.kind == "page view"]
+    same = lambda b: [kv for kv in b.params if kv[0] != "cts"]
+    return bool(earlier) and same(earlier[-1]) == same(d.beacon)
+
+
+def policy_type(d, scenario, hubspot, shim):
+    return d.what == PARAM_MISSING and d.key == "pt"
+
+
+LEGACY_DECISION = ("__hs_opt_out", "__hs_initial_opt_in")
+
+
+def legacy_decision_cookies(d, scenario, hubspot, shim):
+    if d.what == COOKIE_MISSING and d.key in LEGACY_DECISION:
+        return True
+    # Where banner static-1.3910 stored the decision the legacy way, the shim's consent
+    # manager stores it as later banners do.
+    return (d.what == COOKIE_EXTRA and d.key == "__hs_cookie_cat_pref"
+            and any(c.name in LEGACY_DECISION for c in hubspot.cookies))
+
+
+VISITOR_COOKIES = ("__hstc", "hubspotutk", "__hssc", "__hssrc")
+
+
+def consent_from_page(d, scenario, hubspot, shim):
+    """What setHubSpotConsent granted, in the shim only: the beacons after it (no
+    ce=false, u and b, cc=15) and the visitor cookies."""
+    if "setHubSpotConsent" not in " ".join(step.code for step in scenario.steps):
+        return False
+    if d.what == COOKIE_EXTRA:
+        return d.key in VISITOR_COOKIES
+    if d.beacon is None or d.index < 2:
+        return False
+    return ((d.what == PARAM_MISSING and d.key == "ce" and d.hubspot == "false")
+            or (d.what == PARAM_EXTRA and d.key in ("u", "b"))
+            or (d.what == PARAM_VALUE and d.key == "cc" and d.shim == "15"))
+
+
+def revoke_beacon_order(d, scenario, hubspot, shim):
+    """The k=30 beacon: sent after consent is withdrawn (a new visitor, rv=1, ce=false,
+    no identity, cc=1) by banner static-1.3910, before it by banner static-1.1671."""
+    return (d.beacon is not None and d.beacon.kind == "consent revoke"
+            and d.key in ("rv", "ce", "i", "vi", "cc")
+            and d.what in (PARAM_MISSING, PARAM_EXTRA, PARAM_VALUE))
+
+
+KNOWN = [
+    Known(DELIBERATE, "no fingerprint: the shim computes no bfp/__hsfp (spec D11, README)",
+          no_fingerprint, everywhere=True),
+    Known(DELIBERATE, "identify with a non-object is dropped (HubSpot sends each character "
+          "as a key)", identify_not_object),
+    Known(DELIBERATE, "an event without a name is dropped (HubSpot sends __ptbe.gif without n)",
+          event_without_name),
+    Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous page view",
+          repeated_view),
+    Known(VERSION, "pt (policy type) is absent in 2026 captures", policy_type),
+    Known(VERSION, "banner static-1.3910 stores an OPT_IN decision in __hs_opt_out and "
+          "__hs_initial_opt_in; later banners delete them and keep __hs_cookie_cat_pref",
+          legacy_decision_cookies),
+    Known(VERSION, "setHubSpotConsent is not in banner static-1.3910 (later banners have it)",
+          consent_from_page),
+    Known(VERSION, "revokeCookieConsent: banner static-1.3910 withdraws consent before the "
+          "k=30 beacon, banner static-1.1671 (2024) sends k=30 first",
+          revoke_beacon_order),
+]
+
+
+def run_notes(hubspot, shim):
+    """What went wrong while running (timeouts...), when the sides differ in it."""
+    found = []
+    for note in hubspot.notes:
+        if note not in shim.notes:
+            found.append(Difference(RUN_NOTE, hubspot=note))
+    for note in shim.notes:
+        if note not in hubspot.notes:
+            found.append(Difference(RUN_NOTE, shim=note))
+    return found
+
+
+def classify(scenario, hubspot, shim, differences, known=KNOWN):
+    """-> (status, differences left, [(difference, Known)] excused)."""
+    left, excused = [], []
+    for d in differences + run_notes(hubspot, shim):
+        reason = next((k for k in known if k.excuses(d, scenario, hubspot, shim)), None)
+        if reason is None:
+            left.append(d)
+        else:
+            excused.append((d, reason))
+    kinds = {k.kind for _, k in excused if not k.everywhere}
+    if left:
+        status = DIFFERENT
+    elif DELIBERATE in kinds:
+        status = DELIBERATE
+    elif VERSION in kinds:
+        status = VERSION
+    else:
+        status = IDENTICAL
+    return status, left, excused
