@@ -114,20 +114,25 @@ def preset_cookies(scenario):
 
 
 class Browser:
-    """One headless Chromium for a whole run of the harness."""
+    """One headless Chromium for a whole run of the harness: its own, or a Playwright
+    Browser it is given (the tests' `browser` fixture), which it leaves open."""
 
-    def __init__(self):
-        from playwright.sync_api import sync_playwright
-        self.playwright = sync_playwright().start()
-        launch = {"headless": True, "args": list(FLAGS)}
-        executable = chromium_executable(self.playwright)
-        if executable:
-            launch["executable_path"] = executable
-        self.browser = self.playwright.chromium.launch(**without_browser_ui(self.playwright, launch))
+    def __init__(self, browser=None):
+        self.playwright = None
+        if browser is None:
+            from playwright.sync_api import sync_playwright
+            self.playwright = sync_playwright().start()
+            launch = {"headless": True, "args": list(FLAGS)}
+            executable = chromium_executable(self.playwright)
+            if executable:
+                launch["executable_path"] = executable
+            browser = self.playwright.chromium.launch(**without_browser_ui(self.playwright, launch))
+        self.browser = browser
 
     def close(self):
-        self.browser.close()
-        self.playwright.stop()
+        if self.playwright is not None:
+            self.browser.close()
+            self.playwright.stop()
 
     def run(self, side, scenario):
         capture = Capture(side, scenario)

@@ -15,8 +15,8 @@ Rule 2: a scenario is DIFFERENT when any difference is left; else deliberate whe
 
 import re
 
-from fidelity.compare import (BEACON_MISSING, COOKIE_EXTRA, COOKIE_MISSING, PARAM_EXTRA,
-                              PARAM_MISSING, PARAM_VALUE, RUN_NOTE, Difference)
+from fidelity.compare import (BEACON_MISSING, COOKIE_EXTRA, COOKIE_MISSING, COOKIE_VALUE,
+                              PARAM_EXTRA, PARAM_MISSING, PARAM_VALUE, RUN_NOTE, Difference)
 from fidelity.mask import FINGERPRINT
 
 DELIBERATE, VERSION = "deliberate", "version"
@@ -64,6 +64,23 @@ def repeated_view(d, scenario, hubspot, shim):
     earlier = [b for b in hubspot.beacons[:d.index - 1] if b.kind == "page view"]
     same = lambda b: [kv for kv in b.params if kv[0] != "cts"]
     return bool(earlier) and same(earlier[-1]) == same(d.beacon)
+
+
+LINK_TOKEN = re.compile(r"[?&]__hstc=[0-9]+\.([0-9a-f]{32})\.")
+
+
+def link_without_fingerprint(d, scenario, hubspot, shim):
+    """A link's __hstc/__hssc without __hsfp: the shim took its visitor (and the session
+    it carries), HubSpot started a new one."""
+    link = LINK_TOKEN.search(scenario.url)
+    if link is None or "__hsfp=" in scenario.url:
+        return False
+    views = [b for b in shim.beacons if b.kind == "page view"]
+    if not views or views[0].get("vi") != link.group(1):
+        return False
+    if d.what == PARAM_VALUE:
+        return d.key in ("vi", "nc", "u", "b")
+    return d.what == COOKIE_VALUE and d.key in ("__hstc", "hubspotutk", "__hssc")
 
 
 def policy_type(d, scenario, hubspot, shim):
@@ -116,6 +133,9 @@ KNOWN = [
           event_without_name),
     Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous page view",
           repeated_view),
+    Known(DELIBERATE, "a cross-domain link without __hsfp: the shim takes its visitor when the "
+          "session in it is fresh (no fingerprint to check, linker Rule 2); HubSpot starts a "
+          "new visitor", link_without_fingerprint),
     Known(VERSION, "pt (policy type) is absent in 2026 captures", policy_type),
     Known(VERSION, "banner static-1.3910 stores an OPT_IN decision in __hs_opt_out and "
           "__hs_initial_opt_in; later banners delete them and keep __hs_cookie_cat_pref",
