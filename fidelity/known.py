@@ -66,6 +66,14 @@ def repeated_view(d, scenario, hubspot, shim):
     return bool(earlier) and same(earlier[-1]) == same(d.beacon)
 
 
+def malformed_hstc_echoed(d, scenario, hubspot, shim):
+    """HubSpot's `u` repeating the page's malformed __hstc cookie (it reads `u` from the
+    cookie when it sends: this shows when its tracker runs before its banner)."""
+    held = scenario.cookies.get("__hstc")
+    return (held is not None and len(held.split(".")) != 6 and d.key == "u"
+            and d.what in (PARAM_MISSING, PARAM_VALUE) and d.hubspot == held)
+
+
 LINK_TOKEN = re.compile(r"[?&]__hstc=[0-9]+\.([0-9a-f]{32})\.")
 
 
@@ -102,18 +110,31 @@ def legacy_decision_cookies(d, scenario, hubspot, shim):
 VISITOR_COOKIES = ("__hstc", "hubspotutk", "__hssc", "__hssrc")
 
 
-def consent_from_page(d, scenario, hubspot, shim):
-    """What setHubSpotConsent granted, in the shim only: the beacons after it (no
-    ce=false, u and b, cc=15) and the visitor cookies."""
-    if "setHubSpotConsent" not in " ".join(step.code for step in scenario.steps):
-        return False
+def consent_only_in_shim(d, first):
+    """Consent the shim has and HubSpot's banner does not (from beacon `first` on): no
+    ce=false, u and b, cc=15, the visitor cookies."""
     if d.what == COOKIE_EXTRA:
         return d.key in VISITOR_COOKIES
-    if d.beacon is None or d.index < 2:
+    if d.beacon is None or d.index < first:
         return False
     return ((d.what == PARAM_MISSING and d.key == "ce" and d.hubspot == "false")
             or (d.what == PARAM_EXTRA and d.key in ("u", "b"))
-            or (d.what == PARAM_VALUE and d.key == "cc" and d.shim == "15"))
+            or (d.what == PARAM_VALUE and d.key == "cc" and d.hubspot == "0" and d.shim == "15"))
+
+
+def consent_from_page(d, scenario, hubspot, shim):
+    """setHubSpotConsent granted everything: in the shim only, after the call."""
+    steps = " ".join(step.code for step in scenario.steps)
+    return "setHubSpotConsent" in steps and consent_only_in_shim(d, 2)
+
+
+def preference_under_opt_in(d, scenario, hubspot, shim):
+    """OPT_IN with only __hs_cookie_cat_pref granted: banner static-1.3910 reads its
+    legacy cookies (or an existing __hstc) for OPT_IN, later banners the preference."""
+    held = scenario.cookies
+    return (scenario.policy == "OPT_IN" and held.get("__hs_cookie_cat_pref", "").count("true") == 3
+            and not any(name in held for name in LEGACY_DECISION + ("__hstc", "__hssc"))
+            and consent_only_in_shim(d, 1))
 
 
 def revoke_beacon_order(d, scenario, hubspot, shim):
@@ -125,26 +146,22 @@ def revoke_beacon_order(d, scenario, hubspot, shim):
 
 
 KNOWN = [
-    Known(DELIBERATE, "no fingerprint: the shim computes no bfp/__hsfp (spec D11, README)",
-          no_fingerprint, everywhere=True),
-    Known(DELIBERATE, "identify with a non-object is dropped (HubSpot sends each character "
-          "as a key)", identify_not_object),
-    Known(DELIBERATE, "an event without a name is dropped (HubSpot sends __ptbe.gif without n)",
-          event_without_name),
-    Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous page view",
+    Known(DELIBERATE, "no fingerprint (bfp, hsfp)", no_fingerprint, everywhere=True),
+    Known(DELIBERATE, "identify with a non-object is dropped", identify_not_object),
+    Known(DELIBERATE, "an event without a name is dropped", event_without_name),
+    Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous view",
           repeated_view),
-    Known(DELIBERATE, "a cross-domain link without __hsfp: the shim takes its visitor when the "
-          "session in it is fresh (no fingerprint to check, linker Rule 2); HubSpot starts a "
-          "new visitor", link_without_fingerprint),
-    Known(VERSION, "pt (policy type) is absent in 2026 captures", policy_type),
-    Known(VERSION, "banner static-1.3910 stores an OPT_IN decision in __hs_opt_out and "
-          "__hs_initial_opt_in; later banners delete them and keep __hs_cookie_cat_pref",
-          legacy_decision_cookies),
-    Known(VERSION, "setHubSpotConsent is not in banner static-1.3910 (later banners have it)",
-          consent_from_page),
-    Known(VERSION, "revokeCookieConsent: banner static-1.3910 withdraws consent before the "
-          "k=30 beacon, banner static-1.1671 (2024) sends k=30 first",
-          revoke_beacon_order),
+    Known(DELIBERATE, "a malformed __hstc is replaced, never sent", malformed_hstc_echoed),
+    Known(DELIBERATE, "a link without __hsfp: the shim takes a fresh session's visitor",
+          link_without_fingerprint),
+    Known(VERSION, "pt is absent in 2026 captures", policy_type),
+    Known(VERSION, "banner static-1.3910 keeps an OPT_IN decision in __hs_opt_out and "
+          "__hs_initial_opt_in, later ones in __hs_cookie_cat_pref", legacy_decision_cookies),
+    Known(VERSION, "setHubSpotConsent is newer than banner static-1.3910", consent_from_page),
+    Known(VERSION, "banner static-1.3910's OPT_IN reads __hs_opt_out/__hs_initial_opt_in, "
+          "later ones __hs_cookie_cat_pref", preference_under_opt_in),
+    Known(VERSION, "revokeCookieConsent: banner static-1.3910 withdraws consent before k=30, "
+          "static-1.1671 (2024) after", revoke_beacon_order),
 ]
 
 

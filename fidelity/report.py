@@ -82,6 +82,8 @@ def both_sides(row):
     lines = []
     for difference in row["differences"]:
         lines.append("    - " + difference)
+    for difference, kind, reason in row["excused"]:
+        lines.append("    - (%s: %s) %s" % (kind, reason, difference))
     for side in ("hubspot", "shim"):
         lines.append("    %s:" % side)
         lines.extend("      " + beacon for beacon in row[side]["beacons"])

@@ -117,7 +117,9 @@ class TestScenarios:
 ROWS = [{"name": "a", "status": "identical", "differences": [], "reasons": [],
          "excused_everywhere": ["no fingerprint"]},
         {"name": "b", "status": "DIFFERENT", "differences": ["x | y"], "reasons": [],
-         "excused_everywhere": []},
+         "excused": [["bfp only in HubSpot", "deliberate", "no fingerprint"]],
+         "excused_everywhere": [], "hubspot": {"beacons": ["h"], "cookies": [], "notes": []},
+         "shim": {"beacons": ["s"], "cookies": ["c"], "notes": []}},
         {"name": "c", "status": "version", "differences": [], "reasons": ["pt"],
          "excused_everywhere": []}]
 
@@ -132,6 +134,13 @@ class TestReport:
         lines = table(ROWS).splitlines()
         assert lines[-1] == summary(ROWS)
         assert lines[-2] == "In every beacon, not counted above: no fingerprint"
+
+    def test_verbose_shows_both_sides_of_a_different_scenario(self):
+        lines = table(ROWS, verbose=True).splitlines()
+        start = lines.index("b" + lines[2][1:])
+        assert lines[start + 1:start + 8] == [
+            "    - x | y", "    - (deliberate: no fingerprint) bfp only in HubSpot",
+            "    hubspot:", "      h", "    shim:", "      s", "      cookie c"]
 
     def test_markdown_escapes_pipes_and_updates_between_the_markers(self, tmp_path):
         text = markdown(ROWS)

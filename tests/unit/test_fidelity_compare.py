@@ -150,6 +150,13 @@ class TestKnown:
         named = [("n", "pe1_x")] + nameless
         assert verdict([url(VIEW), url(named, "/__ptbe.gif")], [url(VIEW)])[0] == DIFFERENT
 
+    def test_a_malformed_hstc_echoed_by_hubspot_only(self):
+        scenario = Scenario("tampered", "doc", cookies={"__hstc": "x.y.1.2.3"})
+        echoed = VIEW + [("u", "x.y.1.2.3")]
+        assert verdict([url(echoed)], [url(VIEW)], scenario)[0] == DELIBERATE
+        other = VIEW + [("u", "x.z.1.2.3")]
+        assert verdict([url(other)], [url(VIEW)], scenario)[0] == DIFFERENT
+
     def test_policy_type_is_a_version_difference(self):
         status, _, excused = verdict([url(VIEW + [("pt", "1")])], [url(VIEW)])
         assert status == VERSION and excused[-1][1].kind == VERSION
@@ -168,6 +175,15 @@ class TestKnown:
         assert status == VERSION
         status, left, _ = verdict([url(replaced(before, "cc", "0"))], [url(VIEW)], scenario)
         assert status == DIFFERENT
+
+    def test_a_preference_cookie_under_opt_in_is_read_by_later_banners(self):
+        scenario = Scenario("pref", "doc", policy="OPT_IN",
+                            cookies={"__hs_cookie_cat_pref": "1:true,2:true,3:true"})
+        undecided = replaced(VIEW, "cc", "0") + [("ce", "false")]
+        assert verdict([url(undecided)], [url(VIEW)], scenario)[0] == VERSION
+        returning = Scenario("pref", "doc", policy="OPT_IN",
+                             cookies=dict(scenario.cookies, __hstc="x"))
+        assert verdict([url(undecided)], [url(VIEW)], returning)[0] == DIFFERENT
 
     def test_a_harness_note_on_one_side_is_different(self):
         ours = masked("hubspot", [url(VIEW)], notes=["not settled within 8000 ms"])
