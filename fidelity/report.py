@@ -94,7 +94,11 @@ def both_sides(row):
 
 def markdown(rows):
     def cell(text):
-        return text.replace("|", "\\|").replace("\n", " ")
+        """Literal text in a table cell: Markdown's punctuation escaped (a <visitor 1>
+        would read as an HTML tag, __hs_opt_out as bold)."""
+        for ch in "\\`*_<>[]|":
+            text = text.replace(ch, "\\" + ch)
+        return text.replace("\n", " ")
 
     lines = ["| Scenario | Result | Difference or reason |", "|---|---|---|"]
     for row in rows:
@@ -126,8 +130,13 @@ def main(argv=None):
     parser.add_argument("--update", metavar="DOC",
                         help="write the table between the fidelity-table markers of DOC")
     args = parser.parse_args(argv)
-    with open(args.json, encoding="utf-8") as f:
-        rows = json.load(f)["results"]
+    try:
+        with open(args.json, encoding="utf-8") as f:
+            rows = json.load(f)["results"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print("fidelity.report: cannot read %s (%s): write it with python -m fidelity "
+              "--json FILE" % (args.json, error), file=sys.stderr)
+        return 2
     text = markdown(rows)
     if args.update:
         update(args.update, text)

@@ -142,9 +142,11 @@ class TestReport:
             "    - x | y", "    - (deliberate: no fingerprint) bfp only in HubSpot",
             "    hubspot:", "      h", "    shim:", "      s", "      cookie c"]
 
-    def test_markdown_escapes_pipes_and_updates_between_the_markers(self, tmp_path):
+    def test_markdown_escapes_its_punctuation_and_updates_between_the_markers(self, tmp_path):
         text = markdown(ROWS)
         assert "| `b` | **DIFFERENT** | x \\| y |" in text
+        assert markdown([dict(ROWS[1], differences=["<visitor 1> __hs_opt_out"])]).count(
+            "\\<visitor 1\\> \\_\\_hs\\_opt\\_out") == 1
         doc = tmp_path / "doc.md"
         doc.write_text("before\n%s\nold\n%s\nafter\n" % (START, END))
         update(str(doc), text)
@@ -156,3 +158,5 @@ class TestReport:
         saved.write_text(json.dumps({"results": ROWS}))
         assert report_main([str(saved)]) == 0
         assert capsys.readouterr().out.strip() == markdown(ROWS)
+        assert report_main([str(tmp_path / "nope.json")]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
