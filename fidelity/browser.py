@@ -11,7 +11,8 @@ Rule 2: a step is over when the tracker has run (the side's `ready`) and no beac
 import time
 
 from fidelity.page import BINDING_BEACON, BINDING_SIGNAL, RECORDER, after_script_hook, page_html
-from fidelity.scenario import COOKIE_DOMAINS, Accept, Decline, Push, PushPrivacy, Reload, Run, Visit, Wait
+from fidelity.scenario import (COOKIE_DOMAINS, Accept, Decline, Push, PushPrivacy, Reload, Run,
+                               Visit, Wait)
 from fidelity.sides import decision_js
 from shim.core.domain import cookie_domain
 from shim.testing.beacons import BEACON_URL
@@ -44,7 +45,7 @@ class Capture:
         self.scenario = scenario
         self.recorded = []                  # from the page (RECORDER), in order
         self.routed = []                    # beacon URLs that reached the routes
-        self.held = []                      # [route, since]: the tracker waiting for the banner
+        self.held = []                      # [route, answer, since]: trackers awaiting the banner
         self.banners = 0                    # banner runs signalled
         self.tracked = 0                    # tracker scripts answered
         self.notes = []

@@ -19,7 +19,9 @@ BINDING_SIGNAL = "__fidelitySignal"
 
 RECORDER = """(() => {
   const beacon = /\\/__pt[^\\/?#]*\\.gif/i;
-  const note = url => { try { if (beacon.test(String(url))) window.%(beacon)s(String(url)); } catch (e) {} };
+  const note = url => {
+    try { if (beacon.test(String(url))) window.%(beacon)s(String(url)); } catch (e) {}
+  };
   const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
   Object.defineProperty(HTMLImageElement.prototype, 'src', {
     configurable: true, enumerable: src.enumerable, get: src.get,

@@ -183,9 +183,11 @@ def decision_js(accept, host):
     order HubSpot's banner does it on a click (consent, the stored choice, the beacon)."""
     flag = "true" if accept else "false"
     domain = cookie_domain(host, list(COOKIE_DOMAINS), False)
-    return ("() => { window._hsp.push(['setHubSpotConsent', {analytics: %(f)s, advertisement: %(f)s,"
-            " functionality: %(f)s}]);\n document.cookie = '__hs_cookie_cat_pref=1:%(f)s,2:%(f)s,3:%(f)s"
-            ";path=/;max-age=%(age)d%(domain)s;SameSite=Lax';\n window._hsq.push(['%(beacon)s']); }"
+    return ("() => { window._hsp.push(['setHubSpotConsent', {analytics: %(f)s, "
+            "advertisement: %(f)s, functionality: %(f)s}]);\n"
+            " document.cookie = '__hs_cookie_cat_pref=1:%(f)s,2:%(f)s,3:%(f)s"
+            ";path=/;max-age=%(age)d%(domain)s;SameSite=Lax';\n"
+            " window._hsq.push(['%(beacon)s']); }"
             % {"f": flag, "age": PREFERENCE_DAYS * 86400,
                "domain": ";domain=" + domain if domain else "",
                "beacon": "trackApproveCookieConsent" if accept else "trackDeclineCookieConsent"})

@@ -28,7 +28,9 @@ LOAD = [
              before=["['setPortalId', 999]"]),
     Scenario("load-pushed-after-script",
              "Two events pushed once the script ran, before the load event.",
-             after_script=[EVENT, "['trackEvent', {id: 'late', value: 1}]"]),
+             after_script=["['trackCustomBehavioralEvent', {name: 'pe20632911_late', properties: "
+                           "{loaded: String(document.readyState === 'complete')}}]",
+                           "['trackEvent', {id: 'late', value: 1}]"]),
     Scenario("load-identify-queued", "identify and setPath queued: they ride the first view.",
              before=["['identify', {email: 'ada@example.com', firstname: 'Ada'}]",
                      "['setPath', '/plans?tier=pro']"]),
@@ -71,7 +73,8 @@ COMMANDS = [
                          "s: 'a b&c', n: 42, f: 0.5, big: 1e21, small: 1e-7, yes: true, "
                          "no: false, zero: 0, empty: '', dash: '-', nil: null, "
                          "undef: undefined, list: ['x', 'y'], obj: {k: 1}}}]")]),
-    Scenario("cmd-legacy-event-forms", "trackEvent as an object, with a string id, trackConversion.",
+    Scenario("cmd-legacy-event-forms",
+             "trackEvent as an object, with a string id, trackConversion.",
              steps=[Push("['trackEvent', {id: 'signup', value: 12.5, plan: 'pro'}]"),
                     Push("['trackEvent', 'download', {value: 3}]"),
                     Push("['trackConversion', {id: 'purchase', value: 99}]")]),

@@ -31,7 +31,8 @@ class ExtraParameter(ShimSide):
 
     def __init__(self):
         super().__init__(SHIM, PORTAL)
-        self.body = b"(window._hsq = window._hsq || []).push(['setContentType', 'variant']);\n" + self.body
+        prelude = b"(window._hsq = window._hsq || []).push(['setContentType', 'variant']);\n"
+        self.body = prelude + self.body
 
 
 class GuardOff(ShimSide):
