@@ -15,7 +15,7 @@ from fidelity.scenario import (COOKIE_DOMAINS, Accept, Decline, Push, PushPrivac
                                Visit, Wait)
 from fidelity.sides import decision_js
 from shim.core.domain import cookie_domain
-from shim.testing.beacons import BEACON_URL
+from shim.testing.beacons import BEACON_URL, Beacon
 from shim.testing.chromium import FLAGS, chromium_executable, without_browser_ui
 
 SCREEN = {"width": 1280, "height": 720}
@@ -85,13 +85,20 @@ class Capture:
             self.release(force=True)
 
     def beacons(self):
-        """The page's record, plus any beacon the network saw that it missed."""
+        """The page's record, plus any beacon the network saw that it missed (compared
+        decoded: the browser escapes a URL's characters its own way on the wire)."""
         urls = list(self.recorded)
+        seen = {decoded(url) for url in urls}
         for url in self.routed:
-            if url not in urls:
+            if decoded(url) not in seen:
                 self.notes.append("beacon seen only on the network: " + url)
                 urls.append(url)
         return urls
+
+
+def decoded(url):
+    beacon = Beacon(url)
+    return beacon.host, beacon.endpoint, tuple(beacon.fields)
 
 
 def fulfil(route, answer):

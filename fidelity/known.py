@@ -18,6 +18,7 @@ import re
 from fidelity.compare import (BEACON_MISSING, COOKIE_EXTRA, COOKIE_MISSING, COOKIE_VALUE,
                               PARAM_EXTRA, PARAM_MISSING, PARAM_VALUE, RUN_NOTE, Difference)
 from fidelity.mask import FINGERPRINT
+from shim.core.beacon import MAX_VALUE
 
 DELIBERATE, VERSION = "deliberate", "version"
 IDENTICAL, DIFFERENT = "identical", "DIFFERENT"
@@ -55,6 +56,16 @@ def identify_not_object(d, scenario, hubspot, shim):
 def event_without_name(d, scenario, hubspot, shim):
     return (d.what == BEACON_MISSING and d.beacon.endpoint.endswith("/__ptbe.gif")
             and d.beacon.get("n") is None)
+
+
+def value_cut(d, scenario, hubspot, shim):
+    """A value the shim cut to MAX_VALUE characters: HubSpot's, up to there."""
+    return (d.what == PARAM_VALUE and len(d.shim) == MAX_VALUE and len(d.hubspot) > MAX_VALUE
+            and d.hubspot.startswith(d.shim))
+
+
+def error_report(d, scenario, hubspot, shim):
+    return d.what == BEACON_MISSING and d.beacon.endpoint.endswith("/__pto.gif")
 
 
 def repeated_view(d, scenario, hubspot, shim):
@@ -151,6 +162,9 @@ KNOWN = [
     Known(DELIBERATE, "an event without a name is dropped", event_without_name),
     Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous view",
           repeated_view),
+    Known(DELIBERATE, "errors are recorded in hsqShim.ignored, not reported to __pto.gif",
+          error_report),
+    Known(DELIBERATE, "values over %d characters are cut" % MAX_VALUE, value_cut),
     Known(DELIBERATE, "a malformed __hstc is replaced, never sent", malformed_hstc_echoed),
     Known(DELIBERATE, "a link without __hsfp: the shim takes a fresh session's visitor",
           link_without_fingerprint),

@@ -31,6 +31,10 @@ LOAD = [
              after_script=["['trackCustomBehavioralEvent', {name: 'pe20632911_late', properties: "
                            "{loaded: String(document.readyState === 'complete')}}]",
                            "['trackEvent', {id: 'late', value: 1}]"]),
+    Scenario("load-listener-queued",
+             "A user-token listener queued before the script, pushing an event when called.",
+             before=["['addUserTokenListener', function (utk) { window._hsq.push(['trackEvent', "
+                     "{id: 'token', value: utk}]); }]"]),
     Scenario("load-identify-queued", "identify and setPath queued: they ride the first view.",
              before=["['identify', {email: 'ada@example.com', firstname: 'Ada'}]",
                      "['setPath', '/plans?tier=pro']"]),
@@ -73,11 +77,18 @@ COMMANDS = [
                          "s: 'a b&c', n: 42, f: 0.5, big: 1e21, small: 1e-7, yes: true, "
                          "no: false, zero: 0, empty: '', dash: '-', nil: null, "
                          "undef: undefined, list: ['x', 'y'], obj: {k: 1}}}]")]),
+    Scenario("cmd-custom-event-long-value", "A custom event property of 1,500 characters.",
+             steps=[Push("['trackCustomBehavioralEvent', {name: 'pe20632911_long', "
+                         "properties: {text: 'x'.repeat(1500)}}]")]),
+    Scenario("cmd-debug-mode", "setDebugMode(true) queued before the script.",
+             before=["['setDebugMode', true]"]),
     Scenario("cmd-legacy-event-forms",
              "trackEvent as an object, with a string id, trackConversion.",
              steps=[Push("['trackEvent', {id: 'signup', value: 12.5, plan: 'pro'}]"),
                     Push("['trackEvent', 'download', {value: 3}]"),
                     Push("['trackConversion', {id: 'purchase', value: 99}]")]),
+    Scenario("cmd-legacy-event-function-value", "A legacy event whose value is a function.",
+             steps=[Push("['trackEvent', {id: 'computed', value: function () { return 7; }}]")]),
     Scenario("cmd-legacy-event-no-value", "A legacy event without a value.",
              steps=[Push("['trackEvent', {id: 'newsletter'}]")]),
     Scenario("cmd-one-shot-beacons", "The form, CTA and feedback beacons (k=12 ... 26).",

@@ -3,7 +3,7 @@ declared difference excuses exactly itself."""
 
 from hypothesis import given, strategies as st
 
-from fidelity.browser import Outcome
+from fidelity.browser import Capture, Outcome
 from fidelity.compare import (BEACON_EXTRA, BEACON_MISSING, BEACON_ORDER, COOKIE_EXTRA,
                               COOKIE_MISSING, COOKIE_VALUE, PARAM_MISSING, PARAM_ORDER,
                               PARAM_VALUE, Masked, compare)
@@ -185,9 +185,34 @@ class TestKnown:
                              cookies=dict(scenario.cookies, __hstc="x"))
         assert verdict([url(undecided)], [url(VIEW)], returning)[0] == DIFFERENT
 
+    def test_a_value_cut_to_the_shims_limit(self):
+        event = [("n", "pe1_x"), ("_text", "x" * 1500)]
+        cut = replaced(event, "_text", "x" * 1000)
+        assert verdict([url(event, "/__ptbe.gif")], [url(cut, "/__ptbe.gif")])[0] == DELIBERATE
+        other = replaced(event, "_text", "x" * 999 + "y")
+        assert verdict([url(event, "/__ptbe.gif")], [url(other, "/__ptbe.gif")])[0] == DIFFERENT
+
+    def test_only_an_error_report_may_be_missing_as_one(self):
+        error = [("w", str(NOW)), ("m", "TypeError: x"), ("j", "1.1")]
+        assert verdict([url(VIEW), url(error, "/__pto.gif")], [url(VIEW)])[0] == DELIBERATE
+        assert verdict([url(VIEW), url(error, "/__ptc.gif")], [url(VIEW)])[0] == DIFFERENT
+
     def test_a_harness_note_on_one_side_is_different(self):
         ours = masked("hubspot", [url(VIEW)], notes=["not settled within 8000 ms"])
         theirs = masked("shim", [url(VIEW)])
         status, left, _ = classify(PLAIN, ours, theirs, compare(ours, theirs))
         assert status == DIFFERENT
         assert left[0].text() == "HubSpot run: not settled within 8000 ms"
+
+
+class TestCapture:
+    """Capture.beacons(): the page's record, and what only the network saw."""
+
+    def test_the_same_beacon_escaped_otherwise_on_the_wire_is_not_counted_twice(self):
+        capture = Capture(None, None)
+        capture.recorded = ["https://track.hubspot.com/__pto.gif?m=can't"]
+        capture.routed = ["https://track.hubspot.com/__pto.gif?m=can%27t",
+                          "https://track.hubspot.com/__ptq.gif?k=1"]
+        assert capture.beacons() == capture.recorded + ["https://track.hubspot.com/__ptq.gif?k=1"]
+        assert capture.notes == ["beacon seen only on the network: "
+                                 "https://track.hubspot.com/__ptq.gif?k=1"]
