@@ -58,6 +58,14 @@ def event_without_name(d, scenario, hubspot, shim):
             and d.beacon.get("n") is None)
 
 
+def properties_not_object(d, scenario, hubspot, shim):
+    """A custom event's `properties` given as a string: HubSpot sends one `_<index>` per
+    character (`_0=a&_1=b`), the shim none."""
+    return (d.what == PARAM_MISSING and d.beacon is not None
+            and d.beacon.endpoint.endswith("/__ptbe.gif")
+            and re.fullmatch(r"_[0-9]+", d.key or "") is not None and len(d.hubspot) <= 1)
+
+
 def value_cut(d, scenario, hubspot, shim):
     """A value the shim cut to MAX_VALUE characters: HubSpot's, up to there."""
     return (d.what == PARAM_VALUE and len(d.shim) == MAX_VALUE and len(d.hubspot) > MAX_VALUE
@@ -160,6 +168,8 @@ KNOWN = [
     Known(DELIBERATE, "no fingerprint (bfp, hsfp)", no_fingerprint, everywhere=True),
     Known(DELIBERATE, "identify with a non-object is dropped", identify_not_object),
     Known(DELIBERATE, "an event without a name is dropped", event_without_name),
+    Known(DELIBERATE, "custom-event properties that are not an object are left out",
+          properties_not_object),
     Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous view",
           repeated_view),
     Known(DELIBERATE, "errors are recorded in hsqShim.ignored, not reported to __pto.gif",

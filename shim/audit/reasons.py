@@ -35,7 +35,7 @@ def ignored_problems(item):
     queue = "_hsp" if entry.startswith("_hsp ") else "_hsq"
     if reason.startswith("HubSpot-internal command") or entry in INTERNAL:
         return []
-    if reason.startswith("duplicate of the automatic page view"):
+    if reason.startswith("exact repeat of the page view sent at load"):
         return []                           # counted from the beacons (the guard is off)
     if reason == "unknown method":
         names = _known_names(entry)
