@@ -153,7 +153,7 @@ def detail_table(res, profile, pushes=False):
         by_impl = res.get(kind, {}).get(profile)
         for key, stat, what in DETAIL_ROWS if by_impl else ():
             row("%s, %s" % (kind, what), lambda i, key=key, stat=stat: by_impl.get(i, {}).get(key, {}).get(stat))
-    for label in PUSH_LABELS if pushes else ():
+    for label in PUSH_LABELS if pushes and res.get("push") else ():
         for key, how in ((label, "wall"), (label + " cpu", "renderer CPU")):
             row("push %s, %s (µs)" % (label, how),
                 lambda i, key=key: res.get("push", {}).get(i, {}).get(key, {}).get("median"))
