@@ -82,12 +82,13 @@ def variants_of(args, scratch):
     return variants, [why] if why else []
 
 
-def git_commit():
+def git_commit(measured=("static", "bench")):
+    """The commit measured, '+changes' when the files that make the figures differ from it."""
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", *measured],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
         return rev + ("+changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
