@@ -80,7 +80,7 @@ def measures(res):
     """[(row label, {impl: value})] of the summary table, in the issue's order."""
     impls = list(res["sizes"])
     rows = [("bytes, brotli (KB)", {i: res["sizes"][i]["brotli"] / 1024 for i in impls})]
-    for kind, what in (("cold", "cold"), ("warm", "warm (4th load, HTTP + code cache)")):
+    for kind, what in (("cold", "cold"), ("warm", "warm")):
         for profile in res.get(kind, {}):
             rows.append(("first beacon, %s, %s (ms)" % (what, network.label(profile)),
                          {i: median(res, kind, profile, i) for i in impls}))
