@@ -13,6 +13,7 @@ The variants: "reference" (bench/reference.js, the plain-JS yardstick), "shim" (
 "baseline" (an older build, --baseline), "floor" and "runtime" (--floor) and "hubspot"
 (HubSpot's loader, which loads its cookie banner and its tracking code).
 """
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,9 @@ def hubspot_missing(folder):
     missing = [name for name in HUBSPOT_FILES if not (Path(folder) / name).is_file()]
     if missing:
         return "hubspot: skipped (%s has no %s)" % (folder, ", ".join(missing))
+    if shutil.which("openssl") is None:
+        return "hubspot: skipped (no openssl command: it makes the certificate of the local HTTPS " \
+               "host that answers HubSpot's beacons)"
     return None
 
 
