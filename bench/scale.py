@@ -28,13 +28,17 @@ Results go to bench/results/scale.json; the Markdown table is printed and the ch
 import argparse
 import json
 import statistics
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from bench import cpu
-from bench.run import FILES, PIXEL, RESULTS, ROOT, launch_options
+from bench import cpu, measure
+from bench.measure import launch_options, summarise
+from bench.serving import PIXEL, Server, start
+from bench.variants import REFERENCE, ROOT, SHIM
+
+FILES = {"shim": SHIM, "reference": REFERENCE}
+RESULTS = ROOT / "bench" / "results"
 
 SIZES = [0, 10, 100, 1000, 5000]
 CPU_ENTRIES = 1000
@@ -54,23 +58,11 @@ for (var i = 0; i < %(n)d; i++) {
 </head><body><h1>scale</h1></body></html>
 """
 
-# Before any page script: long tasks, the first beacon, and the moment hsqShim.ready is set.
-OBSERVE = """
-window.__bench = {longtasks: [], beacons: [], ready: null};
-new PerformanceObserver(function (list) {
-  list.getEntries().forEach(function (e) { __bench.longtasks.push([e.startTime, e.duration]); });
-}).observe({type: 'longtask', buffered: true});
-new PerformanceObserver(function (list) {
-  list.getEntries().forEach(function (e) {
-    if (e.name.indexOf('__ptq.gif') >= 0 && e.initiatorType !== 'fetch') __bench.beacons.push(e.startTime);
-  });
-}).observe({type: 'resource', buffered: true});
+# Before any page script: long tasks and the first beacon (bench/measure.py), and the moment
+# hsqShim.ready is set.
+OBSERVE = measure.OBSERVE + """
+window.__bench.ready = null;
 (function () {
-  var fetch0 = window.fetch;
-  window.fetch = function (url) {
-    if (String(url).indexOf('__ptq.gif') >= 0) __bench.beacons.push(performance.now());
-    return fetch0.apply(this, arguments);
-  };
   var record;
   function watch(v) {
     if (v && v.ready === true && __bench.ready === null) __bench.ready = performance.now();
@@ -114,18 +106,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 def serve(files):
     server = Server(("127.0.0.1", 0), Handler)
     server.files = {impl: Path(path).read_bytes() for impl, path in files.items()}
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, "http://127.0.0.1:%d" % server.server_address[1]
+    return start(server), "http://127.0.0.1:%d" % server.server_address[1]
 
 
 def sample(browser, base, impl, n, timeout_s=60):
@@ -195,15 +179,6 @@ def cpu_run(browser, base, impls, rounds, n):
     for impl in impls:
         empty, full = statistics.median(ms[impl][0]), statistics.median(ms[impl][n])
         out[impl] = {"0": empty, str(n): full, "per_entry_us": (full - empty) * 1000 / n}
-    return out
-
-
-def summarise(samples):
-    out = {}
-    for key in samples[0]:
-        values = [s[key] for s in samples]
-        out[key] = {"median": statistics.median(values), "min": min(values), "max": max(values),
-                    "samples": values}
     return out
 
 
