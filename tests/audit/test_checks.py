@@ -28,7 +28,7 @@ def codes(entries, privacy=(), portal_id="123"):
 @pytest.mark.parametrize("entry, code", [
     (["setPth", "/a"], "unknown-command"),
     (["trackpageview"], "unknown-command"),
-    (["setPath", 5], "bad-argument"),
+    (["setPath", {}], "bad-argument"),
     (["identify", "ada@example.com"], "bad-argument"),
     (["trackClick"], "bad-argument"),
     (["addCookieDomain", "not a domain"], "bad-argument"),

@@ -238,10 +238,10 @@ def test_read_back_record(visit):
     visit.open("basic.html")
     visit.expect(2)
     record = visit.engine.run("""
-        _hsq.push(['setPath', 5]);
+        _hsq.push(['setPath', {}]);
         return {version: hsqShim.version, ready: hsqShim.ready,
                 beacons: hsqShim.beacons.map(b => [b.params.k || '', b.params.n || '']),
                 ignored: hsqShim.ignored.map(i => [i.entry, i.reason])};""")
     assert record == {"version": "0.1.0", "ready": True,
-                      "beacons": [["1", ""], ["", "pe123_queued"]],
-                      "ignored": [["setPath", "argument 1 must be a string path, got 5"]]}
+                      "beacons": [["", "pe123_queued"], ["1", ""]],   # queued before the script
+                      "ignored": [["setPath", "argument 1 must be a string path, got object(0 keys)"]]}
