@@ -349,6 +349,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
         "app_prelude": APP_PRELUDE,
         "boot_prelude": BOOT_PRELUDE,
         "app_postlude": APP_POSTLUDE,
+        "glue": RUNNER,          # what else in the bundle reads the runtime (buildtools/prune.js)
         "separator": brython_runtime.SEPARATOR,
         "uuid_base": UUID_BASE,
         "minify": minify and not coverage,

@@ -6,12 +6,14 @@
 //             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude, separator,
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
-//   (request {node_modules, pass_test:{name, js}}: one post-pass on js, answer {ok:true, js})
+//   (request {node_modules, pass_test:{name, js}}: one post-pass on js, answer {ok:true, js};
+//    request {node_modules, prune_test:{runtime, others}}: buildtools/prune.js on a staged runtime)
 // Rule: everything that can go wrong makes {ok:false} with a message build.py can print as is.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
+const {pruneRuntime} = require('./prune.js');
 
 // where terser and acorn live: build.py's NODE_MODULES, sent in the request
 let NODE_MODULES = null;
@@ -867,9 +869,9 @@ function checkSharedCalls(runtime, names) {
 }
 
 // ---------------------------------------------------------------- link check
-function loadRuntime(runtimeJs) {
+function loadRuntime(runtimeJs, globals) {
   const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
-                                setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL});
+                                setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL, ...globals});
   vm.runInContext('globalThis.self = globalThis; globalThis.window = globalThis', ctx);
   try {
     vm.runInContext(runtimeJs + '\n;' + STEPS_VAR + '.forEach(function(f){f()});globalThis.__hsqRuntime = __BRYTHON__',
@@ -946,6 +948,13 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
+  if (req.prune_test) {   // tests/test_build_prune.py: pruneRuntime on a given staged runtime
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
+    const {runtime, others} = req.prune_test;
+    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, others});
+    loadRuntime(p.js);
+    return {ok: true, js: p.js, stubs: p.stubs, names: p.names, tables: p.tables};
+  }
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
     const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, fastLookups, shareBoilerplate,
                     dropUnreadInfos, checkUnreadInfos: requireUnreadInfos, directImports};
@@ -1039,6 +1048,14 @@ async function main(req) {
   let app = req.app_prelude.replace(SHARED_PLACEHOLDER, () => sharedDecl) + steps.join(',\n') + req.app_postlude;
   lap('transpile');
 
+  if (cutInfo) {
+    // what the cut left unreachable (buildtools/prune.js); the link check below loads the result
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
+    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, others: [app, req.glue || '']});
+    runtime = p.js;
+    cutInfo.pruned = {stubs: p.stubs, of: p.of, names: p.names, tables: p.tables};
+    lap('prune');
+  }
   const $R = loadRuntime(runtime);
   const link = linkCheck($R, app, req.flags);
   // the link check itself runs the runtime's set-up in Node (a few Node-only paths): never cut those
