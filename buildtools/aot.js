@@ -7,13 +7,14 @@
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
 //   (request {node_modules, pass_test:{name, js}}: one post-pass on js, answer {ok:true, js};
-//    request {node_modules, prune_test:{runtime, others}}: buildtools/prune.js on a staged runtime)
+//    request {node_modules, prune_test:{runtime, app, glue}}: buildtools/prune.js on a staged runtime)
 // Rule: everything that can go wrong makes {ok:false} with a message build.py can print as is.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 const {pruneRuntime} = require('./prune.js');
+const compact = require('./compact.js');
 
 // where terser and acorn live: build.py's NODE_MODULES, sent in the request
 let NODE_MODULES = null;
@@ -692,7 +693,7 @@ const SHARED_CALLS = ['$call', '$bool', '$getattr', 'trace_return_and_leave', 'c
 // cost more brotli than the shorter text saved; fixed names keep the modules' text alike.
 const SHARED_ALIAS = Object.fromEntries(SHARED_CALLS.map((n, i) => [n, '$' + i]));
 const FN_HELPER = '$F';
-const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER, '$I']);   // $I: IMPORT_HELPER
+const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER, '$I', compact.INFOS_HELPER]);   // $I: IMPORT_HELPER
 const SHARED_PLACEHOLDER = '/*$hsq_shared*/';
 const FN_HELPER_JS = `function ${FN_HELPER}(f,infos,frame,method){if(method){f.$is_method=true}` +
   'f.$function_infos=infos;$B.set_func_attrs(f,frame,infos[0]);f.ob_type=$B.function;' +
@@ -948,16 +949,24 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
+  if (req.helpers_test) {   // tests/test_build_compact.py: the app's shared function helpers
+    return {ok: true, js: FN_HELPER_JS + '\n' + compact.INFOS_HELPER_JS + '\n'};
+  }
   if (req.prune_test) {   // tests/test_build_prune.py: pruneRuntime on a given staged runtime
     const acorn = require(path.join(NODE_MODULES, 'acorn'));
-    const {runtime, others} = req.prune_test;
-    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, others});
+    const {runtime, app, glue} = req.prune_test;
+    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, app, glue});
     loadRuntime(p.js);
     return {ok: true, js: p.js, stubs: p.stubs, names: p.names, tables: p.tables};
   }
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
     const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, fastLookups, shareBoilerplate,
-                    dropUnreadInfos, checkUnreadInfos: requireUnreadInfos, directImports};
+                    dropUnreadInfos, checkUnreadInfos: requireUnreadInfos, directImports,
+                    // buildtools/compact.js, on a module named 'm'
+                    dropClassFacts: (js, label) => compact.dropClassFacts(js, label, acorn),
+                    moduleNameConstant: (js, label) => compact.moduleNameConstant(js, label, 'm', acorn),
+                    compactInfos: (js, label) => compact.compactInfos(js, label, 'm', acorn)};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -994,12 +1003,13 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0, class_facts: 0, infos_compacted: 0, module_names: 0};
   const sharedUsed = new Set();
   // a runtime that can still read them (a build without the cut, or a new reader un-cut) keeps them
   const infoReaders = req.coverage ? ['coverage build'] : checkUnreadInfos(runtime).readers;
   leanCounts.infos_readers = infoReaders.length;
-  const lean = (js, label) => {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const lean = (js, label, module) => {
     const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
       m = dropMethodClass(x.js, label), f = fastLookups(m.js, label), d = directImports(f.js, label),
       b = shareBoilerplate(d.js, label),
@@ -1013,17 +1023,20 @@ async function main(req) {
     if (u !== b) leanCounts.infos_dropped += u.functions;
     leanCounts.imports_direct += d.from + d.plain; leanCounts.imports_generic += d.kept;
     for (const name of b.used) sharedUsed.add(name);
-    return u.js;
+    const c = compact.compactModule(u.js, label, module, acorn);   // buildtools/compact.js
+    leanCounts.class_facts += c.class_facts; leanCounts.infos_compacted += c.infos_compacted;
+    leanCounts.module_names += c.module_names;
+    return c.js;
   };
   for (const mod of req.modules) {
-    const js = lean(transpile($B, mod), mod.name);
+    const js = lean(transpile($B, mod), mod.name, mod.name);
     const scope = 'locals_' + $B.scope_name(mod.name);
     if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
     for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
     steps.push(`function(){$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
                `function(${scope}){\n${js}\nreturn ${scope}})}`);
   }
-  const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__');
+  const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__', '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
   // An import directImports leaves to Brython needs its import system, which the cut may have
@@ -1041,7 +1054,8 @@ async function main(req) {
   const shared = SHARED_CALLS.filter(n => sharedUsed.has(n));
   checkSharedCalls(runtime, shared);
   const sharedDecl = (shared.length ? 'var ' + shared.map(n => SHARED_ALIAS[n]).join(',') + '\n' : '') + FN_HELPER_JS + '\n' +
-    (leanCounts.imports_direct ? IMPORT_HELPER_JS + '\n' : '');
+    (leanCounts.imports_direct ? IMPORT_HELPER_JS + '\n' : '') +
+    (leanCounts.infos_compacted ? compact.INFOS_HELPER_JS + '\n' : '');
   steps.unshift('function(){' + shared.map(n => `${SHARED_ALIAS[n]}=$B.${n}`).join(';') + '}');
   if (req.app_prelude.split(SHARED_PLACEHOLDER).length !== 2) fail(`app prelude: ${SHARED_PLACEHOLDER} must occur exactly once`);
   // explicit semicolons/commas: no ASI surprises between parts
@@ -1050,8 +1064,7 @@ async function main(req) {
 
   if (cutInfo) {
     // what the cut left unreachable (buildtools/prune.js); the link check below loads the result
-    const acorn = require(path.join(NODE_MODULES, 'acorn'));
-    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, others: [app, req.glue || '']});
+    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, app, glue: req.glue || ''});
     runtime = p.js;
     cutInfo.pruned = {stubs: p.stubs, of: p.of, names: p.names, tables: p.tables};
     lap('prune');

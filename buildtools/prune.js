@@ -3,11 +3,13 @@
 // on the staged, unminified runtime; its link check then loads the result (Node) and fails the
 // build if it does not set up.
 //
-// Rule 1: only stubs of the coverage cut (`function(...){$hsq_cut()}`) and the names that point to
-//         them are removed; a function that ran in the browser suite is never touched.
-// Rule 2: a stub assigned to a property (`$B.make_type = stub`, `{show_tokens: stub}`) goes only
-//         if its name occurs nowhere else in the runtime, the app or the bundle's own glue, as a
-//         word: nothing can read it. Names that code builds at run time are never judged this
+// Rule 1: only stubs of the coverage cut (`function(...){$hsq_cut()}`), the names that point to
+//         them and, for Rule 2, values of literals go, and only in set-up code (outside every
+//         function the runtime calls later); a function that ran in the browser suite is never
+//         touched.
+// Rule 2: a stub assigned to a property (`$B.make_type = stub`, `{show_tokens: stub}`), or a value
+//         made of literals only (`$B.unicode_titles = {...}`), goes only if its name occurs nowhere
+//         else in the runtime, the app or the bundle's own glue, as a word: nothing can read it. Names that code builds at run time are never judged this
 //         way: dunders (`'__' + op`), getset halves (`attr + '_get'`), slots (`cls[slot]`).
 // Rule 3: a builtin type's method table (tp_methods, classmethods, staticmethods, tp_getset)
 //         loses a name whose functions are all stubs, which no class after it in the type's MRO
@@ -21,17 +23,26 @@
 //         and the result must parse; anything of a shape not listed here is left as it is.
 'use strict';
 
+// a message build.py prints as it is (buildtools/aot.js answers {ok: false, error})
+function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
+
 const CUT_CALL = '$hsq_cut()';
 const TABLES = ['tp_methods', 'classmethods', 'staticmethods', 'tp_getset'];
 const DYNAMIC_NAME = /^__\w*__$|_[gs]et$|^(tp|nb|sq|mp|am|bf)_/;
 
-function walk(node, visit, parent) {
+// visit(node, parent, setUp): setUp is true outside every function but the runtime's steps and
+// the immediately called wrappers of its segments (`(function($B){...})(__BRYTHON__)`), i.e. in
+// code that runs once, at set-up.
+function walk(node, visit, parent, setUp = true) {
   if (!node || typeof node.type !== 'string') return;
-  visit(node, parent);
+  visit(node, parent, setUp);
+  const fn = /Function/.test(node.type);
+  const inner = setUp && (!fn || (parent && parent.type === 'CallExpression' && parent.callee === node) ||
+                          (parent && parent.type === 'ArrayExpression'));
   for (const k of Object.keys(node)) {
     const v = node[k];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node); }
-    else if (v && typeof v.type === 'string') walk(v, visit, node);
+    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, inner); }
+    else if (v && typeof v.type === 'string') walk(v, visit, node, inner);
   }
 }
 
@@ -47,17 +58,30 @@ function keyName(node) {
   return null;
 }
 
-// Stub statements `<object>.<name> = stub` and stub properties `{<name>: stub}`.
+// A value made of literals only: building it does nothing else (Unicode tables, option lists).
+function isData(n) {
+  if (!n) return false;
+  if (n.type === 'Literal') return !n.regex;
+  if (n.type === 'UnaryExpression') return n.operator === '-' && n.argument.type === 'Literal' && typeof n.argument.value === 'number';
+  if (n.type === 'TemplateLiteral') return n.expressions.length === 0;
+  if (n.type === 'ArrayExpression') return n.elements.every(e => e && isData(e));
+  if (n.type === 'ObjectExpression') return n.properties.every(p => p.type === 'Property' && !p.computed && p.kind === 'init' && !p.method && isData(p.value));
+  return false;
+}
+
+// Stub statements `<object>.<name> = stub` and stub properties `{<name>: stub}`; data statements
+// `<object>.<name> = <literals>` (Rule 2 only: `fn` is null).
 function findStubs(js, program) {
   const stubs = [];
-  walk(program, (n, parent) => {
+  walk(program, (n, parent, setUp) => {
+    if (!setUp) return;
     if (n.type === 'ExpressionStatement' && n.expression.type === 'AssignmentExpression' &&
         n.expression.operator === '=' && n.expression.left.type === 'MemberExpression' &&
-        isStub(js, n.expression.right)) {
-      const left = n.expression.left;
+        (isStub(js, n.expression.right) || isData(n.expression.right))) {
+      const left = n.expression.left, stub = isStub(js, n.expression.right);
       const name = left.computed ? keyName(left.property) : left.property.name;
       if (name !== null && (!left.computed || left.property.type === 'Literal')) {
-        stubs.push({kind: 'statement', name, start: n.start, end: n.end, fn: n.expression.right});
+        stubs.push({kind: 'statement', name, start: n.start, end: n.end, fn: stub ? n.expression.right : null});
       }
     } else if (n.type === 'Property' && !n.computed && !n.method && n.kind === 'init' && isStub(js, n.value) &&
                parent && parent.type === 'ObjectExpression') {
@@ -87,19 +111,12 @@ function wordsIn(text) {
   return out;
 }
 
-function blank(js, ranges) {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  let out = '', at = 0;
-  for (const [s, e] of sorted) { if (s < at) continue; out += js.slice(at, s) + ' '; at = e; }
-  return out + js.slice(at);
-}
-
 // Run the set-up with every table and stub tagged; answer which (type, name) entries to prune and
 // which stubs only those entries hold.
 function ownership(js, tables, stubs, load, named) {
   const edits = [];
   tables.forEach((t, i) => edits.push([t.node.start, `__hsqL(${i},`], [t.node.end, ')']));
-  stubs.forEach((s, j) => edits.push([s.fn.start, `__hsqS(${j},`], [s.fn.end, ')']));
+  stubs.forEach((s, j) => { if (s.fn) edits.push([s.fn.start, `__hsqS(${j},`], [s.fn.end, ')']); });
   edits.sort((a, b) => b[0] - a[0]);
   let tagged = js;
   for (const [at, text] of edits) tagged = tagged.slice(0, at) + text + tagged.slice(at);
@@ -180,20 +197,29 @@ function ownership(js, tables, stubs, load, named) {
   return {pruned, stubsHeld};
 }
 
-function pruneRuntime(js, {acorn, load, others}) {
+// Strings of a program (template text by words), but those of the given nodes.
+function stringsOf(program, except, into) {
+  walk(program, (n) => {
+    if (n.type === 'Literal' && typeof n.value === 'string' && !except.has(n)) into.add(n.value);
+    else if (n.type === 'TemplateElement') for (const w of wordsIn(n.value.cooked || '').keys()) into.add(w);
+  });
+  return into;
+}
+
+// js: the staged, cut runtime; app: the generated code (it names every attribute it reads as a
+// string); glue: the bundle's other code that reads the runtime (build.py RUNNER).
+function pruneRuntime(js, {acorn, load, app, glue}) {
   const parse = (text) => acorn.parse(text, {ecmaVersion: 'latest', sourceType: 'script'});
   const program = parse(js);
   const stubs = findStubs(js, program), tables = findTables(program);
   // Rule 2: names nothing else mentions
-  const rest = wordsIn(blank(js, stubs.map(s => [s.start, s.end])) + '\n' + others.join('\n'));
-  const unnamed = new Set(stubs.filter(s => !DYNAMIC_NAME.test(s.name) && !rest.has(s.name)));
-  // Rule 3: method tables, but no name a runtime string or the app mentions
-  const named = new Set(wordsIn(others.join('\n')).keys());
+  // (each candidate names itself once: a name is free when those are all its mentions)
+  const mentions = wordsIn(js + '\n' + app + '\n' + glue), own = new Map();
+  for (const s of stubs) own.set(s.name, (own.get(s.name) || 0) + 1);
+  const unnamed = new Set(stubs.filter(s => !DYNAMIC_NAME.test(s.name) && mentions.get(s.name) === own.get(s.name)));
+  // Rule 3: method tables, but no name a string of the runtime or of the app holds
   const inTable = new Set(tables.flatMap(t => t.node.elements));
-  walk(program, (n) => {
-    if (n.type === 'Literal' && typeof n.value === 'string' && !inTable.has(n)) named.add(n.value);
-    else if (n.type === 'TemplateElement') for (const w of wordsIn(n.value.cooked || '').keys()) named.add(w);
-  });
+  const named = stringsOf(parse(app), new Set(), stringsOf(program, inTable, new Set(wordsIn(glue).keys())));
   const {pruned, stubsHeld} = ownership(js, tables, stubs, load, named);
   const removeStub = stubs.map((s, j) => unnamed.has(s) || stubsHeld.has(j));
   const edits = [];                               // [start, end, replacement]
@@ -221,7 +247,7 @@ function pruneRuntime(js, {acorn, load, others}) {
     last = e[0];
   }
   for (const [s, e, r] of kept) out = out.slice(0, s) + r + out.slice(e);
-  try { parse(out); } catch (err) { throw new Error(`pruneRuntime made invalid JS: ${err.message}`); }
+  try { parse(out); } catch (err) { fail(`pruneRuntime made invalid JS: ${err.message}`); }
   const names = [...pruned.values()].reduce((n, d) => n + d.size, 0);
   return {js: out, stubs: removeStub.filter(Boolean).length, of: stubs.length, names, tables: pruned.size};
 }

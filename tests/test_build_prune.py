@@ -32,10 +32,10 @@ for(var n of c.tp_getset||[]){if(!c.tp_funcs[n+'_get']&&!c.tp_funcs[n+'_set']){t
 """
 
 
-def prune(body, others=("",)):
+def prune(body, app="", glue=""):
     runtime = HEAD + body + TAIL
     return build.run_aot({"node_modules": str(build.NODE_MODULES),
-                          "prune_test": {"runtime": runtime, "others": list(others)}})
+                          "prune_test": {"runtime": runtime, "app": app, "glue": glue}})
 
 
 class TestUnnamedStubs:
@@ -47,9 +47,18 @@ class TestUnnamedStubs:
         assert "lonely" not in out["js"] and "gone" not in out["js"]
         assert "kept:function(self){$hsq_cut()}" in out["js"] and out["stubs"] == 2
 
+    def test_a_table_of_literals_nothing_reads_goes(self):
+        out = prune("$B.titles={'a':[1,-2],b:'c'}\n$B.casefold=[1,2]\n$B.reader=function(){return $B.casefold}\n")
+        assert "titles" not in out["js"] and "$B.casefold=[1,2]" in out["js"]
+
+    def test_only_set_up_code_is_pruned(self):
+        """a function the runtime calls later keeps its statements, whatever they name"""
+        out = prune("$B.make=function(x){x.$flag=true\nx.lonely=%s\nreturn x}\n" % STUB)
+        assert "x.$flag=true" in out["js"] and "x.lonely=function" in out["js"] and out["stubs"] == 0
+
     def test_a_stub_the_runtime_or_the_app_names_stays(self):
         out = prune("$B.used=%s\n$B.caller=function(){return $B.used}\n$B.called_by_app=%s\n" % (STUB, STUB),
-                    others=["$B.called_by_app(x)"])
+                    app="$B.called_by_app(x)")
         assert "$B.used=function" in out["js"] and "$B.called_by_app=function" in out["js"]
         assert out["stubs"] == 0
 
@@ -94,8 +103,14 @@ class TestMethodTables:
         assert "thing.tp_methods=['asked']" in out["js"] and out["names"] == 0
 
     def test_a_name_the_app_uses_stays(self):
-        out = prune("thing_funcs.get=%s\nthing.tp_methods=['get']\n" % STUB, others=['$2(d, "get")'])
+        out = prune("thing_funcs.get=%s\nthing.tp_methods=['get']\n" % STUB, app='$2(d, "get")')
         assert "thing.tp_methods=['get']" in out["js"] and out["names"] == 0
+
+    def test_only_the_strings_of_the_app_name_attributes(self):
+        """generated code reads every attribute by a string; a JS name of the app (a Python
+        variable `get` is `locals.get`) looks nothing up"""
+        out = prune("thing_funcs.get=%s\nthing.tp_methods=['get']\n" % STUB, app="locals.get = 1")
+        assert "thing.tp_methods=[]" in out["js"] and out["names"] == 1
 
     def test_a_table_two_types_share_stays(self):
         out = prune("thing_funcs.unused=%s\nother.tp_funcs.unused=thing_funcs.unused\n"
