@@ -15,6 +15,8 @@ const path = require('path');
 const vm = require('vm');
 const {pruneRuntime} = require('./prune.js');
 const compact = require('./compact.js');
+const blocks = require('./blocks.js');
+const {removeUnusedTypes} = require('./unused_types.js');
 
 // where terser and acorn live: build.py's NODE_MODULES, sent in the request
 let NODE_MODULES = null;
@@ -186,8 +188,16 @@ function bodyInsertPoint(n) {
   return at;
 }
 
-function instrument(js) {
+// The units of the cut: every function, then the branches of buildtools/blocks.js.
+function unitTable(js) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
   const fns = functionTable(js);
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  return {fns, branches: blocks.blockTable(js, program, fns, blocks.setUpFunctions(program, STEPS_VAR))};
+}
+
+function instrument(js) {
+  const {fns, branches} = unitTable(js);
   const edits = [];   // [offset, text to insert]
   fns.forEach((f, i) => {
     const at = bodyInsertPoint(f.node);
@@ -199,42 +209,49 @@ function instrument(js) {
     inserts.push([at, text]);
     if (end !== null) inserts.push([end, '))']);
   }
+  branches.forEach((b, i) => inserts.push(...blocks.counterInserts(b, fns.length + i)));
+  const units = fns.length + branches.length;
+  // at one offset: a function's counter before a branch's (a function body's first statement)
   inserts.sort((a, b) => b[0] - a[0]);
   let out = js;
   for (const [at, text] of inserts) out = out.slice(0, at) + text + out.slice(at);
-  const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${fns.length});` +
+  const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${units});` +
     // a plain fetch while the page lives: sendBeacon (keepalive) only at pagehide, so coverage
     // never uses up the page's keep-alive quota that the shim's own beacons need
-    `(function(){var sent=new Uint8Array(${fns.length});function flush(last){var n=[];` +
+    `(function(){var sent=new Uint8Array(${units});function flush(last){var n=[];` +
     `for(var i=0;i<__hsqC.length;i++){if(__hsqC[i]&&!sent[i]){sent[i]=1;n.push(i)}}` +
     `if(!n.length||typeof navigator!='object')return;var b=JSON.stringify(n);` +
     `try{if(last===true&&navigator.sendBeacon){navigator.sendBeacon('/__hsqcov',b)}` +
     `else if(typeof fetch=='function'){fetch('/__hsqcov',{method:'POST',body:b}).catch(function(){})}}catch(e){}}` +
     `if(typeof setInterval=='function'&&typeof navigator=='object'){setInterval(flush,50);` +
     `typeof addEventListener=='function'&&addEventListener('pagehide',function(){flush(true)})}})();\n`;
-  return {js: prelude + out, keys: fns.map(f => f.key), names: fns.map(f => f.name)};
+  return {js: prelude + out, keys: fns.map(f => f.key).concat(branches.map(b => b.key)),
+          names: fns.map(f => f.name).concat(branches.map(b => b.name))};
 }
 
 function cutFunctions(js, cutKeys) {
   const wanted = new Set(cutKeys);
-  const fns = functionTable(js).filter(f => wanted.has(f.key));
-  // outermost only: a cut function's nested functions go with it
-  fns.sort((a, b) => a.node.start - b.node.start || b.node.end - a.node.end);
+  const {fns, branches} = unitTable(js);
+  // [start, end, replacement] of each listed function body and branch
+  const units = fns.filter(f => wanted.has(f.key)).map(f => {
+    const b = f.node.body;
+    return [b.start, b.end, b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`];
+  }).concat(branches.filter(b => wanted.has(b.key)).map(b => [b.start, b.end, blocks.cutText(b, CUT_FN)]));
+  // outermost only: a cut function's nested functions and branches go with it
+  units.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const chosen = [];
   let lastEnd = -1;
-  for (const f of fns) { if (f.node.start >= lastEnd) { chosen.push(f); lastEnd = f.node.end; } }
+  for (const u of units) { if (u[0] >= lastEnd) { chosen.push(u); lastEnd = u[1]; } }
   let out = js, saved = 0;
-  for (const f of chosen.reverse()) {
-    const b = f.node.body;
-    const stub = b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`;
-    // keep the directive prologue: strictness of the stub does not matter, but keep it simple
-    saved += (b.end - b.start) - stub.length;
-    out = out.slice(0, b.start) + stub + out.slice(b.end);
+  for (const [start, end, stub] of chosen.reverse()) {
+    // a function's directive prologue goes too: strictness of the stub does not matter
+    saved += (end - start) - stub.length;
+    out = out.slice(0, start) + stub + out.slice(end);
   }
   // a Python RuntimeError where possible, so the shim's `except Exception` handles it like any other
   const decl = `function ${CUT_FN}(){var B=__BRYTHON__,m="hsq-shim: a Brython runtime function cut from this bundle was called";` +
     `if(B.RAISE&&B.builtins&&B.builtins.RuntimeError){B.RAISE(B.builtins.RuntimeError,m)}throw new Error(m)}\n`;
-  return {js: decl + out, cut: chosen.length, matched: fns.length, saved};
+  return {js: decl + out, cut: chosen.length, matched: units.length, saved};
 }
 
 // ---------------------------------------------------------------- function facts no one reads
@@ -949,6 +966,18 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
+  if (req.units_test) {   // tests/test_build_blocks.py: the branch units of a runtime text, cut and counted
+    const js = req.units_test.js, {branches} = unitTable(js);
+    return {ok: true, units: branches.map(b => ({text: js.slice(b.start, b.end), kind: b.kind, name: b.name})),
+            cut: cutFunctions(js, branches.map(b => b.key)).js, instrumented: instrument(js).js};
+  }
+  if (req.types_test) {   // tests/test_build_prune.py: removeUnusedTypes on a staged runtime
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
+    const {runtime, app, glue} = req.types_test;
+    const t = removeUnusedTypes(runtime, {acorn, app, glue});
+    loadRuntime(t.js);
+    return {ok: true, js: t.js, types: t.types};
+  }
   if (req.helpers_test) {   // tests/test_build_compact.py: the app's shared function helpers
     return {ok: true, js: FN_HELPER_JS + '\n' + compact.INFOS_HELPER_JS + '\n'};
   }
@@ -1066,7 +1095,9 @@ async function main(req) {
     // what the cut left unreachable (buildtools/prune.js); the link check below loads the result
     const p = pruneRuntime(runtime, {acorn, load: loadRuntime, app, glue: req.glue || ''});
     runtime = p.js;
-    cutInfo.pruned = {stubs: p.stubs, of: p.of, names: p.names, tables: p.tables};
+    const t = removeUnusedTypes(runtime, {acorn, app, glue: req.glue || ''});   // buildtools/unused_types.js
+    runtime = t.js;
+    cutInfo.pruned = {stubs: p.stubs, of: p.of, names: p.names, tables: p.tables, types: t.types};
     lap('prune');
   }
   const $R = loadRuntime(runtime);

@@ -6,6 +6,7 @@ never the real shim.
 """
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -396,8 +397,8 @@ class TestBundle:
             "class Value:\n    def __init__(self, x):\n        self.x = x\n"))
         assert info["lean"]["infos_dropped"] == info["lean"]["functions"] > 0
         flat = " ".join(app.replace('"', "'").split())
-        assert "['shim.values', 'pair', 'pair', __file__, _b_.None, _b_.None, _b_.None, ['a','b'], null, null, " \
-            "2, 0, 3, [], 0, 0, 0, false, [], frame]" in flat
+        # the common case in short (buildtools/compact.js: $G rebuilds these infos, 0 for both)
+        assert re.search(r"\$G\(pair\w*, 'pair', \['a','b'\], frame\)", flat)
         assert "'total'" not in flat
 
     @pytest.mark.parametrize("name, js, message", [

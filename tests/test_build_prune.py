@@ -126,8 +126,42 @@ class TestMethodTables:
 
 
 def test_the_real_build_prunes():
-    """The shipped runtime: hundreds of stubs and table names go (figures in the build's info)."""
+    """The shipped runtime: hundreds of stubs and table names, dozens of types go (the build's info)."""
     info = {}
     build.build_bytes(info=info, minify=False)
     pruned = info["cut"]["pruned"]
     assert pruned["stubs"] > 300 and pruned["names"] > 150 and pruned["tables"] > 50
+    assert len(pruned["types"]) > 30 and "ConnectionError" in pruned["types"] and "Exception" not in pruned["types"]
+
+
+class TestUnusedTypes:
+    """buildtools/unused_types.js: a builtin type nothing names goes with its own set-up"""
+
+    TABLE = ("var _b_=$B.builtins\nfunction init_type(ns,name,data){ns[name]={tp_name:name,tp_base:data[0]};$B.builtin_types[name]=ns[name]}\n"
+             "init_type(_b_,\"Base\",[null])\ninit_type(_b_,\"Sub\",[_b_.Base])\ninit_type($B,\"used\",[null])\n"
+             "var sub_funcs=_b_.Sub.tp_funcs={}\nsub_funcs.f=function(self){return 1}\n_b_.Sub.tp_repr=function(s){return 'x'}\n"
+             "$B.reader=function(x){return x.ob_type===$B.used}\n")
+
+    def remove(self, extra="", app=""):
+        return build.run_aot({"node_modules": str(build.NODE_MODULES),
+                              "types_test": {"runtime": HEAD + self.TABLE + extra + TAIL, "app": app, "glue": ""}})
+
+    def test_a_type_and_its_base_nothing_else_names_go_with_their_set_up(self):
+        out = self.remove()
+        assert out["types"] == ["Base", "Sub"]
+        assert '"Base"' not in out["js"] and "sub_funcs" not in out["js"] and "tp_repr" not in out["js"]
+        assert 'init_type($B,"used"' in out["js"]
+
+    def test_a_type_named_by_runtime_code_stays(self):
+        out = self.remove("$B.make=function(){return {ob_type:_b_.Sub}}\n")
+        assert out["types"] == []                         # Sub is named, so is its base
+
+    def test_a_type_the_app_names_stays(self):
+        assert self.remove(app="_b_.Sub")["types"] == []       # and Sub's entry names Base
+
+    def test_a_string_naming_the_type_keeps_it(self):
+        assert self.remove("$B.by_name=function(n){return n=='Base'}\n")["types"] == ["Sub"]
+
+    def test_set_up_with_side_effects_names_the_type(self):
+        """`_b_.Sub.x = register(...)` does more than build the type: it stays"""
+        assert "Sub" not in self.remove("_b_.Sub.x=$B.reader(_b_.Sub)\n")["types"]
