@@ -233,9 +233,16 @@ function cutFunctions(js, cutKeys) {
   const wanted = new Set(cutKeys);
   const {fns, branches} = unitTable(js);
   // [start, end, replacement] of each listed function body and branch
+  // a cut function keeps no parameters either (the stub reads none): `function f(){$hsq_cut()}`
   const units = fns.filter(f => wanted.has(f.key)).map(f => {
-    const b = f.node.body;
-    return [b.start, b.end, b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`];
+    const n = f.node, b = n.body;
+    const head = n.type === 'ArrowFunctionExpression' ? n.start : js.indexOf('(', n.id ? n.id.end : n.start);
+    const close = js.lastIndexOf(')', b.start);
+    const params = n.type === 'ArrowFunctionExpression' ? (n.async ? 'async()=>' : '()=>') : '()';
+    const ok = head >= n.start && head < b.start && (n.type === 'ArrowFunctionExpression' ||
+      (close > head && /^\s*$/.test(js.slice(close + 1, b.start))));
+    return ok ? [head, n.end, params + (b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`)]
+      : [b.start, b.end, b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`];
   }).concat(branches.filter(b => wanted.has(b.key)).map(b => [b.start, b.end, blocks.cutText(b, CUT_FN)]));
   // outermost only: a cut function's nested functions and branches go with it
   units.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
@@ -967,9 +974,10 @@ async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
   if (req.units_test) {   // tests/test_build_blocks.py: the branch units of a runtime text, cut and counted
-    const js = req.units_test.js, {branches} = unitTable(js);
+    const js = req.units_test.js, {fns, branches} = unitTable(js);
     return {ok: true, units: branches.map(b => ({text: js.slice(b.start, b.end), kind: b.kind, name: b.name})),
-            cut: cutFunctions(js, branches.map(b => b.key)).js, instrumented: instrument(js).js};
+            cut: cutFunctions(js, branches.map(b => b.key)).js, instrumented: instrument(js).js,
+            cut_functions: cutFunctions(js, fns.map(f => f.key)).js};
   }
   if (req.types_test) {   // tests/test_build_prune.py: removeUnusedTypes on a staged runtime
     const acorn = require(path.join(NODE_MODULES, 'acorn'));

@@ -1,9 +1,11 @@
 // Branches of the runtime's functions as units of the coverage cut (issue #29). The function cut
 // (buildtools/aot.js functionTable) stubs runtime functions no browser test ran; a function that
 // ran keeps every branch, though most handle types and cases the shim never meets (int() of
-// bytes, attribute names of SVG elements...). Here the branches of if/else and the cases of a
-// switch are units too: build.py --coverage counts them like functions, and a branch no test ran
-// becomes `{$hsq_cut()}`, so reaching it throws the cut's error, as a cut function does.
+// bytes, attribute names of SVG elements...). Here the branches of if/else, the cases of a
+// switch, both sides of `c ? a : b` and the right side of `a || b`, `a && b`, `a ?? b` are units
+// too: build.py --coverage counts them like functions, and a branch no test ran becomes
+// `{$hsq_cut()}` (`$hsq_cut()` for an expression), so reaching it throws the cut's error, as a cut
+// function does. A catch clause is never a unit: error handling stays whole.
 //
 // Rule 1: only branches inside a function the runtime calls later; code that runs once at
 //         set-up (a segment's body, its immediately called wrappers) keeps all its branches: its
@@ -17,14 +19,15 @@
 //         and the unit is kept until a coverage run lists it again. Functions with the same text
 //         share their units' keys, so a branch is cut only if no copy of it ran.
 // Rule 4: a unit is named after its function, so buildtools/coverage.py KEEP protects the branches
-//         of a kept function too. Branches smaller than MIN_CHARS are not worth a unit.
+//         of a kept function too. Branches smaller than MIN_CHARS (MIN_EXPRESSION_CHARS for an
+//         expression) are not worth a unit.
 // Rule 5: a cut branch keeps its `var` names (and those of functions declared in it), declared
 //         and undefined, as they would be had the branch not run: code after it may read them.
 'use strict';
 
 const crypto = require('crypto');
 
-const MIN_CHARS = 40;
+const MIN_CHARS = 40, MIN_EXPRESSION_CHARS = 20;
 // $B's flags of the environment, and the globals a condition may read without being a feature test
 const ENVIRONMENT_FLAGS = /\b(isNode|isWebWorker)\b/;
 const LANGUAGE = new Set(['Array', 'Object', 'Number', 'String', 'Boolean', 'Symbol', 'Math', 'JSON', 'BigInt',
@@ -51,7 +54,8 @@ function blockTable(js, program, fns, setUpFns) {
     if (owner && !setUpFns.has(owner)) {
       const f = byNode.get(owner.start + ':' + owner.end);
       const add = (start, end, kind, test, nodes) => {
-        if (end - start < MIN_CHARS || (test && environment(test, scopes))) return;
+        if (end - start < (kind === 'expression' ? MIN_EXPRESSION_CHARS : MIN_CHARS) ||
+            (test && environment(test, scopes))) return;
         const text = js.slice(start, end);
         const key = crypto.createHash('sha1').update(`branch:${f.key}:${start - owner.start}:${text}`)
           .digest('hex').slice(0, 16);
@@ -65,6 +69,11 @@ function blockTable(js, program, fns, setUpFns) {
           add(node.alternate.start, node.alternate.end, node.alternate.type === 'BlockStatement' ? 'block' : 'statement',
               node.test, [node.alternate]);
         }
+      } else if (node.type === 'ConditionalExpression') {
+        add(node.consequent.start, node.consequent.end, 'expression', node.test, []);
+        add(node.alternate.start, node.alternate.end, 'expression', node.test, []);
+      } else if (node.type === 'LogicalExpression') {
+        add(node.right.start, node.right.end, 'expression', node.left, []);
       } else if (node.type === 'SwitchStatement' && !environment(node.discriminant, scopes)) {
         for (const c of node.cases) {
           if (c.consequent.length) add(c.consequent[0].start, c.consequent[c.consequent.length - 1].end, 'case', null, c.consequent);
@@ -180,12 +189,14 @@ function setUpFunctions(program, stepsVar) {
 // becomes a block).
 function counterInserts(unit, i) {
   if (unit.kind === 'block') return [[unit.start + 1, `__hsqC[${i}]=1;`]];
+  if (unit.kind === 'expression') return [[unit.start, `(__hsqC[${i}]=1,`], [unit.end, ')']];
   if (unit.kind === 'statement') return [[unit.start, `{__hsqC[${i}]=1;`], [unit.end, '\n}']];
   return [[unit.start, `__hsqC[${i}]=1;`]];
 }
 
 // The replacement of a cut unit.
 function cutText(unit, cutFn) {
+  if (unit.kind === 'expression') return `${cutFn}()`;
   const decl = unit.vars.length ? `var ${unit.vars.join(',')};` : '';
   return unit.kind === 'case' ? `${decl}${cutFn}()` : `{${decl}${cutFn}()}`;
 }

@@ -47,6 +47,14 @@ class TestWhichBranches:
     def test_a_condition_on_values_is(self, test):
         assert texts("$B.f = function(x){var y = 1; if(%s){%s}}" % (test, LONG)) == ["{%s}" % LONG]
 
+    def test_sides_of_conditional_and_logical_expressions(self):
+        js = "$B.f = function(x, g){return x > 1 ? g('the long enough side') : g('and the other one') || g('right of the or')}"
+        assert texts(js) == ["g('the long enough side')", "g('and the other one') || g('right of the or')",
+                             "g('right of the or')"]
+
+    def test_a_catch_clause_is_never_a_unit(self):
+        assert texts("$B.f = function(x){try{x()}catch(err){%s}}" % LONG) == []
+
     def test_short_branches_are_not_worth_a_unit(self):
         assert texts("$B.f = function(x){if(x){return 1}}") == []
 
@@ -63,9 +71,22 @@ class TestCutAndCount:
         assert "if(x) {__hsqC[1]=1;%s\n}" % LONG in out["instrumented"]
         assert "case 1: __hsqC[2]=1;%s" % LONG in out["instrumented"]
 
+    def test_a_cut_expression_throws_in_place(self):
+        out = units("$B.f = function(x){return x ? g('the long enough side') : 0}")
+        assert out["cut"].endswith("$B.f = function(x){return x ? $hsq_cut() : 0}")
+        assert "x ? (__hsqC[1]=1,g('the long enough side')) : 0" in out["instrumented"]
+
     def test_instrumented_code_runs_and_counts(self):
         js = "var $B={};$B.f = function(x){if(x > 1){%s}else{%s}};function g(){}" % (LONG, LONG)
         inst = units(js)["instrumented"]
         script = "var globalThis=this;" + inst + ";$B.f(2);console.log(JSON.stringify([...__hsqC]))"
         out = subprocess.run([build.find_node(), "-e", script], capture_output=True, text=True, check=True).stdout
         assert out.strip() == "[1,1,1,0]"                 # $B.f, g (the branch calls it), the if branch, the else
+
+
+def test_a_cut_function_keeps_no_parameters():
+    """the stub reads none: `function(a, b = g()){...}` becomes `function(){$hsq_cut()}`"""
+    out = units("$B.f = function(a, b = g()){return a + b}\n$B.g = (x) => (x + 1)\n"
+                "$B.h = {m(a){return a}, async n(b){return b}}")["cut_functions"]
+    assert out.endswith("$B.f = function(){$hsq_cut()}\n$B.g = ()=>$hsq_cut()\n"
+                        "$B.h = {m(){$hsq_cut()}, async n(){$hsq_cut()}}")
