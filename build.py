@@ -361,6 +361,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
     answer = run_aot(request)
     if info is not None:
         info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"], lean=answer["lean"],
+                    lazy_types=answer.get("lazy_types"),
                     cut=answer.get("cut"), coverage_keys=answer.get("coverage_keys"),
                     coverage_names=answer.get("coverage_names"), coverage_node_hits=answer.get("coverage_node_hits"))
     text = ascii_escape(assemble(answer["runtime"], answer["app"]))

@@ -899,12 +899,18 @@ function loadRuntime(runtimeJs, globals) {
                                 setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL, ...globals});
   vm.runInContext('globalThis.self = globalThis; globalThis.window = globalThis', ctx);
   try {
-    vm.runInContext(runtimeJs + '\n;' + STEPS_VAR + '.forEach(function(f){f()});globalThis.__hsqRuntime = __BRYTHON__',
+    // then every type's dict, which buildtools/finalize.py defers to first use for most of them
+    // (the types still waiting for it listed first, in __hsqLazy)
+    vm.runInContext(runtimeJs + '\n;' + STEPS_VAR + '.forEach(function(f){f()});globalThis.__hsqRuntime = __BRYTHON__;' +
+                    'globalThis.__hsqLazy=[];for(var ns of[__BRYTHON__.builtin_types,__BRYTHON__.created_types]){' +
+                    'for(var n in ns){var d=__BRYTHON__.DICT&&Object.getOwnPropertyDescriptor(ns[n],__BRYTHON__.DICT);' +
+                    'if(d&&d.get){__hsqLazy.push(ns[n].tp_name)}if(__BRYTHON__.get_dict){__BRYTHON__.get_dict(ns[n])}}}',
                     ctx, {filename: 'runtime.js'});
   } catch (err) {
     fail(`the trimmed runtime does not load in Node: ${err && err.stack || err}`);
   }
   if (ctx.__hsqC) ctx.__hsqRuntime.hsq_node_hits = [...ctx.__hsqC.keys()].filter(i => ctx.__hsqC[i]);
+  ctx.__hsqRuntime.hsq_lazy = [...ctx.__hsqLazy];
   return ctx.__hsqRuntime;
 }
 
@@ -1110,6 +1116,7 @@ async function main(req) {
   }
   const $R = loadRuntime(runtime);
   const link = linkCheck($R, app, req.flags);
+  const lazyTypes = $R.hsq_lazy;   // buildtools/finalize.py
   // the link check itself runs the runtime's set-up in Node (a few Node-only paths): never cut those
   const nodeHits = req.coverage ? $R.hsq_node_hits : null;
   lap('link_check');
@@ -1129,7 +1136,7 @@ async function main(req) {
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_names: coverageNames, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
+  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, lazy_types: lazyTypes, coverage_keys: coverageKeys, coverage_names: coverageNames, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

@@ -165,3 +165,14 @@ class TestUnusedTypes:
     def test_set_up_with_side_effects_names_the_type(self):
         """`_b_.Sub.x = register(...)` does more than build the type: it stays"""
         assert "Sub" not in self.remove("_b_.Sub.x=$B.reader(_b_.Sub)\n")["types"]
+
+
+def test_types_the_shim_does_not_use_get_their_dict_on_first_use():
+    """buildtools/finalize.py: at start-up only HOT_TYPES get their dict; the others wait for a
+    first use (the link check then uses them all, in Node: the runtime must still load)."""
+    from buildtools import finalize
+    info = {}
+    build.build_bytes(info=info, minify=False)
+    lazy = set(info["lazy_types"])
+    assert len(lazy) > 50 and not lazy & set(finalize.HOT_TYPES)
+    assert {"enumerate", "frozenset", "property"} <= lazy
