@@ -21,18 +21,8 @@ const {removeUnusedTypes} = require('./unused_types.js');
 // where terser and acorn live: build.py's NODE_MODULES, sent in the request
 let NODE_MODULES = null;
 
-function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
-
 // ---------------------------------------------------------------- JS AST helpers (acorn)
-function walk(node, visit, parent, key) {
-  if (!node || typeof node.type !== 'string') return;
-  visit(node, parent, key);
-  for (const k of Object.keys(node)) {
-    const v = node[k];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, k); }
-    else if (v && typeof v.type === 'string') walk(v, visit, node, k);
-  }
-}
+const {fail, walk} = require('./jsast.js');
 
 // Identifiers used by a node, property names excluded (conservative: shadowed names count too).
 function usedNames(node) {

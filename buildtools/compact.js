@@ -17,24 +17,13 @@
 // Anything of another shape is left as it is; a rewrite that does not parse fails the build.
 'use strict';
 
-// a message build.py prints as it is (buildtools/aot.js answers {ok: false, error})
-function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
+const {fail, walk} = require('./jsast.js');
 
 const MODULE_NAME = '$M';
 const INFOS_HELPER = '$G';
 const INFOS_HELPER_JS = `function ${INFOS_HELPER}(f,q,args,frame,method){var N=$B.builtins.None;` +
   "$F(f,[frame[2],q.slice(q.lastIndexOf('.')+1),q,frame[3].__file__,N,N,N,args,null,null,args.length," +
   '0,3,[],0,0,0,false,[],frame],frame,method)}';
-
-function walk(node, visit, parent, key) {
-  if (!node || typeof node.type !== 'string') return;
-  visit(node, parent, key);
-  for (const k of Object.keys(node)) {
-    const v = node[k];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, k); }
-    else if (v && typeof v.type === 'string') walk(v, visit, node, k);
-  }
-}
 
 function apply(js, edits, label, what, acorn) {
   edits.sort((a, b) => b[0] - a[0]);

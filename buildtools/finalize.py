@@ -76,7 +76,14 @@ break}}}}}
 $B.make_getattr(cls)}
 """
 
-FORK = """var hsq_inherited=['tp_descr_get','tp_descr_set','tp_iter','tp_call','tp_new','tp_init','tp_setattro'],hsq_rank
+# The fork (Rule 1): the dict half is FINALIZE_TYPE's own text, from the module name to the
+# static methods, so the two cannot drift apart.
+_DICT_FROM = "var parts=cls.tp_name.split('.')\n"
+_DICT_TO = "$B.set_to_dict(cls,descr,_b_.staticmethod.$factory(func))}}\n"
+assert FINALIZE_TYPE.count(_DICT_FROM) == 1 and FINALIZE_TYPE.count(_DICT_TO) == 1
+DICT_PART = FINALIZE_TYPE[FINALIZE_TYPE.index(_DICT_FROM):FINALIZE_TYPE.index(_DICT_TO) + len(_DICT_TO)]
+
+FORK = ("""var hsq_inherited=['tp_descr_get','tp_descr_set','tp_iter','tp_call','tp_new','tp_init','tp_setattro'],hsq_rank
 function hsq_finalize_object(cls){cls.tp_mro=$B.make_mro(cls)
 cls.tp_subclasses=[]
 for(var base of cls.tp_bases){base.tp_subclasses.push(cls)}
@@ -90,28 +97,7 @@ break}}}}
 if(own.includes('tp_new')){cls.tp_new.$is_slot=true}
 return own}
 function hsq_finalize_dict(cls,own){$B.set_dict(cls,$B.get_dict(cls)?? $B.empty_dict())
-var parts=cls.tp_name.split('.')
-var module=parts.length==1 ? 'builtins' :
-parts.slice(0,parts.length-1).join('.')
-if($B.get_from_dict(cls,'__module__',$B.NULL)===$B.NULL){$B.set_to_dict(cls,'__module__',module)}
-if(cls.tp_getset){for(var descr of cls.tp_getset){var getset=[cls.tp_funcs[descr+'_get'],
-cls.tp_funcs[descr+'_set']
-]
-$B.set_to_dict(cls,descr,$B.getset_descriptor.$factory(cls,descr,getset))}}
-if(cls.tp_methods){for(var descr of cls.tp_methods){var method=cls.tp_funcs[descr]
-method.ob_type=$B.builtin_method
-$B.set_to_dict(cls,descr,{ob_type:$B.method_descriptor,method,d_name:descr,d_type:cls})
-method.self=$B.get_from_dict(cls,descr)}}
-if(cls.tp_members){for(var descr of cls.tp_members){var[name,type,attr,flags]=descr
-$B.set_to_dict(cls,name,{ob_type:$B.member_descriptor,d_member:{name,type,attr,flags},d_name:name,d_type:cls}
-)}}
-if(cls.classmethods){for(var descr of cls.classmethods){$B.set_to_dict(cls,descr,{ob_type:$B.classmethod_descriptor,d_name:descr,d_type:cls,d_method:cls.tp_funcs[descr]})}}
-if(cls.staticmethods){for(var descr of cls.staticmethods){let func=cls.tp_funcs[descr]
-$B.set_type(func,$B.builtin_function_or_method)
-func.ml={ml_name:descr}
-func.m_self=cls
-$B.set_to_dict(cls,descr,_b_.staticmethod.$factory(func))}}
-for(var slot of own){$B.wrapper_methods[slot](cls,slot)}
+""" + DICT_PART + """for(var slot of own){$B.wrapper_methods[slot](cls,slot)}
 $B.make_getattr(cls)}
 $B.finalize_type=function(cls){hsq_finalize_dict(cls,hsq_finalize_object(cls))}
 var hsq_hot=new Set(%s)
@@ -126,7 +112,7 @@ for(var k of keys){(function(k){function first(v){fill()
 if(arguments.length){cls[k]=v}
 return cls[k]}
 Object.defineProperty(cls,k,{configurable:true,get:first,set:first})})(k)}}
-"""
+""")
 
 
 def patch():

@@ -23,28 +23,11 @@
 //         and the result must parse; anything of a shape not listed here is left as it is.
 'use strict';
 
-// a message build.py prints as it is (buildtools/aot.js answers {ok: false, error})
-function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
+const {fail, walkSetUp: walk} = require('./jsast.js');
 
 const CUT_CALL = '$hsq_cut()';
 const TABLES = ['tp_methods', 'classmethods', 'staticmethods', 'tp_getset'];
 const DYNAMIC_NAME = /^__\w*__$|_[gs]et$|^(tp|nb|sq|mp|am|bf)_/;
-
-// visit(node, parent, setUp): setUp is true outside every function but the runtime's steps and
-// the immediately called wrappers of its segments (`(function($B){...})(__BRYTHON__)`), i.e. in
-// code that runs once, at set-up.
-function walk(node, visit, parent, setUp = true) {
-  if (!node || typeof node.type !== 'string') return;
-  visit(node, parent, setUp);
-  const fn = /Function/.test(node.type);
-  const inner = setUp && (!fn || (parent && parent.type === 'CallExpression' && parent.callee === node) ||
-                          (parent && parent.type === 'ArrayExpression'));
-  for (const k of Object.keys(node)) {
-    const v = node[k];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, inner); }
-    else if (v && typeof v.type === 'string') walk(v, visit, node, inner);
-  }
-}
 
 function isStub(js, fn) {
   return fn && (fn.type === 'FunctionExpression' || fn.type === 'ArrowFunctionExpression') &&

@@ -17,18 +17,7 @@
 //         something else) names the type, so it stays.
 'use strict';
 
-function walk(node, visit, parent, setUp = true) {
-  if (!node || typeof node.type !== 'string') return;
-  visit(node, parent, setUp);
-  const fn = /Function/.test(node.type);
-  const inner = setUp && (!fn || (parent && parent.type === 'CallExpression' && parent.callee === node) ||
-                          (parent && parent.type === 'ArrayExpression'));
-  for (const k of Object.keys(node)) {
-    const v = node[k];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, inner); }
-    else if (v && typeof v.type === 'string') walk(v, visit, node, inner);
-  }
-}
+const {fail, walkSetUp: walk} = require('./jsast.js');
 
 // A value whose evaluation does nothing else: a function, a literal, a name, a property read.
 function pure(e) {
@@ -132,7 +121,7 @@ function removeUnusedTypes(js, {acorn, app, glue}) {
     last = s;
   }
   try { acorn.parse(out, {ecmaVersion: 'latest', sourceType: 'script'}); }
-  catch (err) { const e = new Error(`removeUnusedTypes made invalid JS: ${err.message}`); e.buildError = true; throw e; }
+  catch (err) { fail(`removeUnusedTypes made invalid JS: ${err.message}`); }
   return {js: out, types: [...gone].map(k => types.get(k).name).sort()};
 }
 
