@@ -60,9 +60,10 @@ AOT_JS = ROOT / "buildtools" / "aot.js"
 # for them; buildtools/aot.js gets this path in its request.
 NODE_MODULES = ROOT / "buildtools" / "node_modules"
 
-# Runtime functions no test ever executed (keys from buildtools/aot.js functionTable), made by
-# `./dev coverage` (`python -m buildtools.coverage run`: build.py --coverage + the browser suite; see
-# docs/performance.md, "Size"). Their bodies are replaced by a throwing stub.
+# Runtime functions, and branches of the functions that ran, no test ever executed (keys from
+# buildtools/aot.js unitTable), made by `./dev coverage` (`python -m buildtools.coverage run`:
+# build.py --coverage + the browser suite; see docs/performance.md, "Size"). Their bodies are
+# replaced by a throwing stub.
 CUT_FILE = ROOT / "buildtools" / "cut-functions.json"
 
 
@@ -349,6 +350,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
         "app_prelude": APP_PRELUDE,
         "boot_prelude": BOOT_PRELUDE,
         "app_postlude": APP_POSTLUDE,
+        "glue": RUNNER,          # what else in the bundle reads the runtime (buildtools/prune.js)
         "separator": brython_runtime.SEPARATOR,
         "uuid_base": UUID_BASE,
         "minify": minify and not coverage,
@@ -359,6 +361,7 @@ def build_bytes(modules=None, src_root=None, boot=BOOT, minify=True, runtime_tex
     answer = run_aot(request)
     if info is not None:
         info.update(timings=answer["timings"], link=answer["link"], helpers=answer["helpers"], lean=answer["lean"],
+                    lazy_types=answer.get("lazy_types"),
                     cut=answer.get("cut"), coverage_keys=answer.get("coverage_keys"),
                     coverage_names=answer.get("coverage_names"), coverage_node_hits=answer.get("coverage_node_hits"))
     text = ascii_escape(assemble(answer["runtime"], answer["app"]))
@@ -451,7 +454,7 @@ def main(argv=None):
             Path(args.out + ".keys.json").write_text(json.dumps(info["coverage_keys"]))
             Path(args.out + ".names.json").write_text(json.dumps(info["coverage_names"]))
             Path(args.out + ".node-hits.txt").write_text(json.dumps(info["coverage_node_hits"]) + "\n")
-            print(f"{args.out}: instrumented, {len(info['coverage_keys'])} runtime functions")
+            print(f"{args.out}: instrumented, {len(info['coverage_keys'])} runtime functions and branches")
             return 0
         # The committed file's sha384 is shown in README.md's CDN example (buildtools/sri.py).
         readme = Path(args.out).resolve() == DEFAULT_OUT

@@ -6,28 +6,23 @@
 //             modules:[{name, filename, src, is_pkg}], boot_src, app_prelude, boot_prelude, app_postlude, separator,
 //             uuid_base, minify, cache_dir, flags}
 //   answer   {ok:true, runtime, app, names, timings} | {ok:false, error}
-//   (request {node_modules, pass_test:{name, js}}: one post-pass on js, answer {ok:true, js})
+//   (request {node_modules, pass_test:{name, js}}: one post-pass on js, answer {ok:true, js};
+//    request {node_modules, prune_test:{runtime, app, glue}}: buildtools/prune.js on a staged runtime)
 // Rule: everything that can go wrong makes {ok:false} with a message build.py can print as is.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
+const {pruneRuntime} = require('./prune.js');
+const compact = require('./compact.js');
+const blocks = require('./blocks.js');
+const {removeUnusedTypes} = require('./unused_types.js');
 
 // where terser and acorn live: build.py's NODE_MODULES, sent in the request
 let NODE_MODULES = null;
 
-function fail(msg) { const e = new Error(msg); e.buildError = true; throw e; }
-
 // ---------------------------------------------------------------- JS AST helpers (acorn)
-function walk(node, visit, parent, key) {
-  if (!node || typeof node.type !== 'string') return;
-  visit(node, parent, key);
-  for (const k of Object.keys(node)) {
-    const v = node[k];
-    if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') walk(c, visit, node, k); }
-    else if (v && typeof v.type === 'string') walk(v, visit, node, k);
-  }
-}
+const {fail, walk} = require('./jsast.js');
 
 // Identifiers used by a node, property names excluded (conservative: shadowed names count too).
 function usedNames(node) {
@@ -183,8 +178,16 @@ function bodyInsertPoint(n) {
   return at;
 }
 
-function instrument(js) {
+// The units of the cut: every function, then the branches of buildtools/blocks.js.
+function unitTable(js) {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
   const fns = functionTable(js);
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  return {fns, branches: blocks.blockTable(js, program, fns, blocks.setUpFunctions(program, STEPS_VAR))};
+}
+
+function instrument(js) {
+  const {fns, branches} = unitTable(js);
   const edits = [];   // [offset, text to insert]
   fns.forEach((f, i) => {
     const at = bodyInsertPoint(f.node);
@@ -196,42 +199,56 @@ function instrument(js) {
     inserts.push([at, text]);
     if (end !== null) inserts.push([end, '))']);
   }
+  branches.forEach((b, i) => inserts.push(...blocks.counterInserts(b, fns.length + i)));
+  const units = fns.length + branches.length;
+  // at one offset: a function's counter before a branch's (a function body's first statement)
   inserts.sort((a, b) => b[0] - a[0]);
   let out = js;
   for (const [at, text] of inserts) out = out.slice(0, at) + text + out.slice(at);
-  const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${fns.length});` +
+  const prelude = `var __hsqC=globalThis.__hsqC=new Uint8Array(${units});` +
     // a plain fetch while the page lives: sendBeacon (keepalive) only at pagehide, so coverage
     // never uses up the page's keep-alive quota that the shim's own beacons need
-    `(function(){var sent=new Uint8Array(${fns.length});function flush(last){var n=[];` +
+    `(function(){var sent=new Uint8Array(${units});function flush(last){var n=[];` +
     `for(var i=0;i<__hsqC.length;i++){if(__hsqC[i]&&!sent[i]){sent[i]=1;n.push(i)}}` +
     `if(!n.length||typeof navigator!='object')return;var b=JSON.stringify(n);` +
     `try{if(last===true&&navigator.sendBeacon){navigator.sendBeacon('/__hsqcov',b)}` +
     `else if(typeof fetch=='function'){fetch('/__hsqcov',{method:'POST',body:b}).catch(function(){})}}catch(e){}}` +
     `if(typeof setInterval=='function'&&typeof navigator=='object'){setInterval(flush,50);` +
     `typeof addEventListener=='function'&&addEventListener('pagehide',function(){flush(true)})}})();\n`;
-  return {js: prelude + out, keys: fns.map(f => f.key), names: fns.map(f => f.name)};
+  return {js: prelude + out, keys: fns.map(f => f.key).concat(branches.map(b => b.key)),
+          names: fns.map(f => f.name).concat(branches.map(b => b.name))};
 }
 
 function cutFunctions(js, cutKeys) {
   const wanted = new Set(cutKeys);
-  const fns = functionTable(js).filter(f => wanted.has(f.key));
-  // outermost only: a cut function's nested functions go with it
-  fns.sort((a, b) => a.node.start - b.node.start || b.node.end - a.node.end);
+  const {fns, branches} = unitTable(js);
+  // [start, end, replacement] of each listed function body and branch
+  // a cut function keeps no parameters either (the stub reads none): `function f(){$hsq_cut()}`
+  const units = fns.filter(f => wanted.has(f.key)).map(f => {
+    const n = f.node, b = n.body;
+    const head = n.type === 'ArrowFunctionExpression' ? n.start : js.indexOf('(', n.id ? n.id.end : n.start);
+    const close = js.lastIndexOf(')', b.start);
+    const params = n.type === 'ArrowFunctionExpression' ? (n.async ? 'async()=>' : '()=>') : '()';
+    const ok = head >= n.start && head < b.start && (n.type === 'ArrowFunctionExpression' ||
+      (close > head && /^\s*$/.test(js.slice(close + 1, b.start))));
+    return ok ? [head, n.end, params + (b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`)]
+      : [b.start, b.end, b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`];
+  }).concat(branches.filter(b => wanted.has(b.key)).map(b => [b.start, b.end, blocks.cutText(b, CUT_FN)]));
+  // outermost only: a cut function's nested functions and branches go with it
+  units.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const chosen = [];
   let lastEnd = -1;
-  for (const f of fns) { if (f.node.start >= lastEnd) { chosen.push(f); lastEnd = f.node.end; } }
+  for (const u of units) { if (u[0] >= lastEnd) { chosen.push(u); lastEnd = u[1]; } }
   let out = js, saved = 0;
-  for (const f of chosen.reverse()) {
-    const b = f.node.body;
-    const stub = b.type === 'BlockStatement' ? `{${CUT_FN}()}` : `${CUT_FN}()`;
-    // keep the directive prologue: strictness of the stub does not matter, but keep it simple
-    saved += (b.end - b.start) - stub.length;
-    out = out.slice(0, b.start) + stub + out.slice(b.end);
+  for (const [start, end, stub] of chosen.reverse()) {
+    // a function's directive prologue goes too: strictness of the stub does not matter
+    saved += (end - start) - stub.length;
+    out = out.slice(0, start) + stub + out.slice(end);
   }
   // a Python RuntimeError where possible, so the shim's `except Exception` handles it like any other
   const decl = `function ${CUT_FN}(){var B=__BRYTHON__,m="hsq-shim: a Brython runtime function cut from this bundle was called";` +
     `if(B.RAISE&&B.builtins&&B.builtins.RuntimeError){B.RAISE(B.builtins.RuntimeError,m)}throw new Error(m)}\n`;
-  return {js: decl + out, cut: chosen.length, matched: fns.length, saved};
+  return {js: decl + out, cut: chosen.length, matched: units.length, saved};
 }
 
 // ---------------------------------------------------------------- function facts no one reads
@@ -690,7 +707,7 @@ const SHARED_CALLS = ['$call', '$bool', '$getattr', 'trace_return_and_leave', 'c
 // cost more brotli than the shorter text saved; fixed names keep the modules' text alike.
 const SHARED_ALIAS = Object.fromEntries(SHARED_CALLS.map((n, i) => [n, '$' + i]));
 const FN_HELPER = '$F';
-const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER, '$I']);   // $I: IMPORT_HELPER
+const SHARED_NAMES = new Set([...Object.values(SHARED_ALIAS), FN_HELPER, '$I', compact.INFOS_HELPER]);   // $I: IMPORT_HELPER
 const SHARED_PLACEHOLDER = '/*$hsq_shared*/';
 const FN_HELPER_JS = `function ${FN_HELPER}(f,infos,frame,method){if(method){f.$is_method=true}` +
   'f.$function_infos=infos;$B.set_func_attrs(f,frame,infos[0]);f.ob_type=$B.function;' +
@@ -867,17 +884,23 @@ function checkSharedCalls(runtime, names) {
 }
 
 // ---------------------------------------------------------------- link check
-function loadRuntime(runtimeJs) {
+function loadRuntime(runtimeJs, globals) {
   const ctx = vm.createContext({console: {log() {}, warn() {}, error() {}, info() {}, debug() {}},
-                                setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL});
+                                setTimeout, clearTimeout, queueMicrotask, TextEncoder, TextDecoder, URL, ...globals});
   vm.runInContext('globalThis.self = globalThis; globalThis.window = globalThis', ctx);
   try {
-    vm.runInContext(runtimeJs + '\n;' + STEPS_VAR + '.forEach(function(f){f()});globalThis.__hsqRuntime = __BRYTHON__',
+    // then every type's dict, which buildtools/finalize.py defers to first use for most of them
+    // (the types still waiting for it listed first, in __hsqLazy)
+    vm.runInContext(runtimeJs + '\n;' + STEPS_VAR + '.forEach(function(f){f()});globalThis.__hsqRuntime = __BRYTHON__;' +
+                    'globalThis.__hsqLazy=[];for(var ns of[__BRYTHON__.builtin_types,__BRYTHON__.created_types]){' +
+                    'for(var n in ns){var d=__BRYTHON__.DICT&&Object.getOwnPropertyDescriptor(ns[n],__BRYTHON__.DICT);' +
+                    'if(d&&d.get){__hsqLazy.push(ns[n].tp_name)}if(__BRYTHON__.get_dict){__BRYTHON__.get_dict(ns[n])}}}',
                     ctx, {filename: 'runtime.js'});
   } catch (err) {
     fail(`the trimmed runtime does not load in Node: ${err && err.stack || err}`);
   }
   if (ctx.__hsqC) ctx.__hsqRuntime.hsq_node_hits = [...ctx.__hsqC.keys()].filter(i => ctx.__hsqC[i]);
+  ctx.__hsqRuntime.hsq_lazy = [...ctx.__hsqLazy];
   return ctx.__hsqRuntime;
 }
 
@@ -946,9 +969,37 @@ async function minifyCached(code, reserved, light, cacheDir, kind) {
 async function main(req) {
   if (!req.node_modules) fail('request without node_modules');
   NODE_MODULES = req.node_modules;
+  if (req.units_test) {   // tests/test_build_blocks.py: the branch units of a runtime text, cut and counted
+    const js = req.units_test.js, {fns, branches} = unitTable(js);
+    return {ok: true, units: branches.map(b => ({text: js.slice(b.start, b.end), kind: b.kind, name: b.name})),
+            cut: cutFunctions(js, branches.map(b => b.key)).js, instrumented: instrument(js).js,
+            cut_functions: cutFunctions(js, fns.map(f => f.key)).js};
+  }
+  if (req.types_test) {   // tests/test_build_prune.py: removeUnusedTypes on a staged runtime
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
+    const {runtime, app, glue} = req.types_test;
+    const t = removeUnusedTypes(runtime, {acorn, app, glue});
+    loadRuntime(t.js);
+    return {ok: true, js: t.js, types: t.types};
+  }
+  if (req.helpers_test) {   // tests/test_build_compact.py: the app's shared function helpers
+    return {ok: true, js: FN_HELPER_JS + '\n' + compact.INFOS_HELPER_JS + '\n'};
+  }
+  if (req.prune_test) {   // tests/test_build_prune.py: pruneRuntime on a given staged runtime
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
+    const {runtime, app, glue} = req.prune_test;
+    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, app, glue});
+    loadRuntime(p.js);
+    return {ok: true, js: p.js, stubs: p.stubs, names: p.names, tables: p.tables};
+  }
   if (req.pass_test) {   // tests/test_build.py: one post-pass on a given text
+    const acorn = require(path.join(NODE_MODULES, 'acorn'));
     const passes = {dropPositions, dropLineNumbers, dropPositionIndices, dropMethodClass, fastLookups, shareBoilerplate,
-                    dropUnreadInfos, checkUnreadInfos: requireUnreadInfos, directImports};
+                    dropUnreadInfos, checkUnreadInfos: requireUnreadInfos, directImports,
+                    // buildtools/compact.js, on a module named 'm'
+                    dropClassFacts: (js, label) => compact.dropClassFacts(js, label, acorn),
+                    moduleNameConstant: (js, label) => compact.moduleNameConstant(js, label, 'm', acorn),
+                    compactInfos: (js, label) => compact.compactInfos(js, label, 'm', acorn)};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -985,12 +1036,13 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0, class_facts: 0, infos_compacted: 0, module_names: 0};
   const sharedUsed = new Set();
   // a runtime that can still read them (a build without the cut, or a new reader un-cut) keeps them
   const infoReaders = req.coverage ? ['coverage build'] : checkUnreadInfos(runtime).readers;
   leanCounts.infos_readers = infoReaders.length;
-  const lean = (js, label) => {
+  const acorn = require(path.join(NODE_MODULES, 'acorn'));
+  const lean = (js, label, module) => {
     const p = dropPositions(js, label), l = dropLineNumbers(p.js, label), x = dropPositionIndices(l.js, label),
       m = dropMethodClass(x.js, label), f = fastLookups(m.js, label), d = directImports(f.js, label),
       b = shareBoilerplate(d.js, label),
@@ -1004,17 +1056,20 @@ async function main(req) {
     if (u !== b) leanCounts.infos_dropped += u.functions;
     leanCounts.imports_direct += d.from + d.plain; leanCounts.imports_generic += d.kept;
     for (const name of b.used) sharedUsed.add(name);
-    return u.js;
+    const c = compact.compactModule(u.js, label, module, acorn);   // buildtools/compact.js
+    leanCounts.class_facts += c.class_facts; leanCounts.infos_compacted += c.infos_compacted;
+    leanCounts.module_names += c.module_names;
+    return c.js;
   };
   for (const mod of req.modules) {
-    const js = lean(transpile($B, mod), mod.name);
+    const js = lean(transpile($B, mod), mod.name, mod.name);
     const scope = 'locals_' + $B.scope_name(mod.name);
     if (!js.includes(scope)) fail(`generated code of ${mod.name} does not define ${scope}`);
     for (const m of js.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
     steps.push(`function(){$hsq_module(${JSON.stringify(mod.name)},${mod.is_pkg ? 1 : 0},${JSON.stringify(mod.filename)},` +
                `function(${scope}){\n${js}\nreturn ${scope}})}`);
   }
-  const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__');
+  const boot = lean($B.python_to_js(req.boot_src, '__boot__'), '__boot__', '__boot__');
   for (const m of boot.matchAll(/\blocals_[\w$]+/g)) scopes.add(m[0]);
   steps.push('function(){' + req.boot_prelude + '\n' + boot + ';\n}');
   // An import directImports leaves to Brython needs its import system, which the cut may have
@@ -1032,15 +1087,26 @@ async function main(req) {
   const shared = SHARED_CALLS.filter(n => sharedUsed.has(n));
   checkSharedCalls(runtime, shared);
   const sharedDecl = (shared.length ? 'var ' + shared.map(n => SHARED_ALIAS[n]).join(',') + '\n' : '') + FN_HELPER_JS + '\n' +
-    (leanCounts.imports_direct ? IMPORT_HELPER_JS + '\n' : '');
+    (leanCounts.imports_direct ? IMPORT_HELPER_JS + '\n' : '') +
+    (leanCounts.infos_compacted ? compact.INFOS_HELPER_JS + '\n' : '');
   steps.unshift('function(){' + shared.map(n => `${SHARED_ALIAS[n]}=$B.${n}`).join(';') + '}');
   if (req.app_prelude.split(SHARED_PLACEHOLDER).length !== 2) fail(`app prelude: ${SHARED_PLACEHOLDER} must occur exactly once`);
   // explicit semicolons/commas: no ASI surprises between parts
   let app = req.app_prelude.replace(SHARED_PLACEHOLDER, () => sharedDecl) + steps.join(',\n') + req.app_postlude;
   lap('transpile');
 
+  if (cutInfo) {
+    // what the cut left unreachable (buildtools/prune.js); the link check below loads the result
+    const p = pruneRuntime(runtime, {acorn, load: loadRuntime, app, glue: req.glue || ''});
+    runtime = p.js;
+    const t = removeUnusedTypes(runtime, {acorn, app, glue: req.glue || ''});   // buildtools/unused_types.js
+    runtime = t.js;
+    cutInfo.pruned = {stubs: p.stubs, of: p.of, names: p.names, tables: p.tables, types: t.types};
+    lap('prune');
+  }
   const $R = loadRuntime(runtime);
   const link = linkCheck($R, app, req.flags);
+  const lazyTypes = $R.hsq_lazy;   // buildtools/finalize.py
   // the link check itself runs the runtime's set-up in Node (a few Node-only paths): never cut those
   const nodeHits = req.coverage ? $R.hsq_node_hits : null;
   lap('link_check');
@@ -1060,7 +1126,7 @@ async function main(req) {
     recheck(loadRuntime(outRuntime), link);
     lap('link_check_min');
   }
-  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, coverage_keys: coverageKeys, coverage_names: coverageNames, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
+  return {ok: true, runtime: outRuntime, app, helpers, cut: cutInfo, lazy_types: lazyTypes, coverage_keys: coverageKeys, coverage_names: coverageNames, coverage_node_hits: nodeHits, lean: leanCounts, steps: {runtime: staged.steps, app: steps.length},
           link: {runtime_names: link.names.length, builtins: link.builtins.length}, timings};
 }
 

@@ -1,4 +1,5 @@
-"""Regenerate buildtools/cut-functions.json (the runtime functions no browser test executed).
+"""Regenerate buildtools/cut-functions.json (the runtime functions, and branches of the functions
+that ran (buildtools/blocks.js), no browser test executed).
 
     python -m buildtools.coverage run [--full] [--suite PATH ...] [--keep] [-- PYTEST ARGS]
     ./dev coverage ...                                   # the same, after setting up
@@ -100,7 +101,7 @@ def write_cut(groups, full, out=OUT):
     out.write_text(json.dumps({"brython": runtime.BRYTHON_VERSION, "functions": len(groups[-1][0]),
                                "ran": len(used), "cut": cut}, indent=0) + "\n")
     how = "all functions" if before is None else f"the old list ({len(before)})"
-    print(f"{len(all_keys)} function keys, {len(used)} ran; cut = {how} - ran: "
+    print(f"{len(all_keys)} keys (functions and branches), {len(used)} ran; cut = {how} - ran: "
           f"{len(cut)} listed in {_display(out)}")
     return len(all_keys), len(used), len(cut)
 

@@ -12,6 +12,8 @@ import json
 import os
 import re
 
+from buildtools import finalize
+
 BRYTHON_VERSION = "3.15.0"
 
 PLACEHOLDER = "/*@hsq:extract:%s@*/"
@@ -153,10 +155,11 @@ TEXT_PATCHES = [
      "console.log('missing builtin function',builtin_func)}}})(__BRYTHON__)\n;\n",
      "console.log('missing builtin function',builtin_func)}}})(__BRYTHON__)\n;\n"
      + "".join("(function($B){var t=$B.hsq_types,n=t.length\n"
-               "for(var i=Math.floor(n*%d/%d),e=Math.floor(n*%d/%d);i<e;i++){$B.finalize_type(t[i])}%s})"
+               "for(var i=Math.floor(n*%d/%d),e=Math.floor(n*%d/%d);i<e;i++){$B.hsq_finalize_lazy(t[i])}%s})"
                "(__BRYTHON__)\n;\n" % (j, FINALIZE_CHUNKS, j + 1, FINALIZE_CHUNKS,
                                        "\ndelete $B.hsq_types" if j == FINALIZE_CHUNKS - 1 else "")
                for j in range(FINALIZE_CHUNKS)), 1),
+    finalize.patch(),
 ]
 
 # Fast paths on the shim's hot path (issues #12, #18: a push, a queued entry). Each one returns
