@@ -33,12 +33,13 @@ from buildtools import runtime as brython_runtime  # noqa: E402
 from buildtools import sri  # noqa: E402
 
 BROWSER_MODULES = ["shim", "shim.core", "shim.core.values", "shim.core.text", "shim.core.codec",
-                   "shim.core.numbers", "shim.core.commands", "shim.core.queue", "shim.core.loading", "shim.core.effects",
-                   "shim.core.cookies", "shim.core.consent", "shim.core.domain",
-                   "shim.core.visitor", "shim.core.beacon", "shim.core.page", "shim.core.linker",
-                   "shim.core.jar", "shim.core.navigation", "shim.core.privacy", "shim.core.events",
-                   "shim.core.listeners", "shim.core.tracker", "shim.core.config",
-                   "shim.adapter", "shim.adapter.values", "shim.adapter.page", "shim.adapter.effects",
+                   "shim.core.numbers", "shim.core.commands", "shim.core.queue",
+                   "shim.core.effects", "shim.core.cookies", "shim.core.consent",
+                   "shim.core.domain", "shim.core.visitor", "shim.core.beacon", "shim.core.page",
+                   "shim.core.linker", "shim.core.jar", "shim.core.navigation",
+                   "shim.core.privacy", "shim.core.events", "shim.core.listeners",
+                   "shim.core.loading", "shim.core.tracker", "shim.core.config", "shim.adapter",
+                   "shim.adapter.values", "shim.adapter.page", "shim.adapter.effects",
                    "shim.adapter.links", "shim.adapter.start"]
 
 BOOT = "from shim.adapter.start import install\ninstall()\n"

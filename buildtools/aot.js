@@ -999,7 +999,8 @@ async function main(req) {
                     // buildtools/compact.js, on a module named 'm'
                     dropClassFacts: (js, label) => compact.dropClassFacts(js, label, acorn),
                     moduleNameConstant: (js, label) => compact.moduleNameConstant(js, label, 'm', acorn),
-                    compactInfos: (js, label) => compact.compactInfos(js, label, 'm', acorn)};
+                    compactInfos: (js, label) => compact.compactInfos(js, label, 'm', acorn),
+                    zeroFrameLines: (js, label) => compact.zeroFrameLines(js, label, ['$6', '$18'], acorn)};
     const {name, js} = req.pass_test;
     if (!Object.hasOwn(passes, name)) fail(`no post-pass ${name}`);
     const res = passes[name](js, 'test');
@@ -1036,7 +1037,7 @@ async function main(req) {
   // The app: one step per module, then the boot; the bundle's scheduler runs them after the runtime.
   const steps = [];
   const scopes = new Set();
-  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0, class_facts: 0, infos_compacted: 0, module_names: 0};
+  const leanCounts = {positions: 0, position_calls: 0, set_lineno: 0, position_indices: 0, method_class_dropped: 0, method_class_kept: 0, functions: 0, type_calls: 0, forward_names: 0, identities: 0, bool_tests: 0, infos_dropped: 0, imports_direct: 0, imports_generic: 0, class_facts: 0, infos_compacted: 0, module_names: 0, frame_lines: 0};
   const sharedUsed = new Set();
   // a runtime that can still read them (a build without the cut, or a new reader un-cut) keeps them
   const infoReaders = req.coverage ? ['coverage build'] : checkUnreadInfos(runtime).readers;
@@ -1056,9 +1057,10 @@ async function main(req) {
     if (u !== b) leanCounts.infos_dropped += u.functions;
     leanCounts.imports_direct += d.from + d.plain; leanCounts.imports_generic += d.kept;
     for (const name of b.used) sharedUsed.add(name);
-    const c = compact.compactModule(u.js, label, module, acorn);   // buildtools/compact.js
+    const c = compact.compactModule(u.js, label, module, acorn,    // buildtools/compact.js
+      [SHARED_ALIAS.enter_frame, SHARED_ALIAS.make_js_iterator]);
     leanCounts.class_facts += c.class_facts; leanCounts.infos_compacted += c.infos_compacted;
-    leanCounts.module_names += c.module_names;
+    leanCounts.module_names += c.module_names; leanCounts.frame_lines += c.frame_lines;
     return c.js;
   };
   for (const mod of req.modules) {

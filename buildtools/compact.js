@@ -14,6 +14,13 @@
 //         the helper rebuilds the same array, the name being the last dotted part of the
 //         qualname, the module frame[2], the file frame[3].__file__ (every frame array is
 //         [name, locals, <module>, <module's globals>, ...], checked here).
+// Rule 4: the line numbers left in frames (aot.js's dropLineNumbers removed the per-statement
+//         ones): enter_frame's third argument (the `def` line), make_js_iterator's (a loop's
+//         line) and `<frame>.$lineno = <n>` become 0. Only a traceback reads them, and the
+//         bundle prints none (buildtools/runtime.py: a failed start-up prints the error's
+//         class and message); each distinct number is entropy that brotli pays for. The calls
+//         are found under their shared aliases (aot.js passes them); a listed call whose third
+//         argument is not a number literal fails the build.
 // Anything of another shape is left as it is; a rewrite that does not parse fails the build.
 'use strict';
 
@@ -118,11 +125,33 @@ function compactInfos(js, label, module, acorn) {
 }
 
 // One module's code -> {js, counts}; module: its dotted name.
-function compactModule(js, label, module, acorn) {
+// Rule 4
+function zeroFrameLines(js, label, lineCalls, acorn) {
+  const program = acorn.parse(js, {ecmaVersion: 'latest', sourceType: 'script'});
+  const isNum = (n) => n && n.type === 'Literal' && typeof n.value === 'number';
+  const edits = [];
+  walk(program, (n) => {
+    if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && lineCalls.includes(n.callee.name)) {
+      const line = n.arguments[2];
+      if (line === undefined) return;
+      if (!isNum(line)) fail(`${label}: ${n.callee.name} without a literal line: ${js.slice(n.start, n.end).slice(0, 120)}`);
+      if (line.value !== 0) edits.push([line.start, line.end, '0']);
+    } else if (n.type === 'AssignmentExpression' && n.left.type === 'MemberExpression' && !n.left.computed &&
+               n.left.property.name === '$lineno' && isNum(n.right) && n.right.value !== 0) {
+      edits.push([n.right.start, n.right.end, '0']);
+    }
+  });
+  return {js: apply(js, edits, label, 'frame line', acorn), lines: edits.length};
+}
+
+function compactModule(js, label, module, acorn, lineCalls) {
   const a = dropClassFacts(js, label, acorn);
   const b = compactInfos(a.js, label, module, acorn);
   const c = moduleNameConstant(b.js, label, module, acorn);
-  return {js: c.js, class_facts: a.dropped, infos_compacted: b.compacted, module_names: c.names};
+  const d = zeroFrameLines(c.js, label, lineCalls, acorn);
+  return {js: d.js, class_facts: a.dropped, infos_compacted: b.compacted, module_names: c.names,
+          frame_lines: d.lines};
 }
 
-module.exports = {compactModule, dropClassFacts, moduleNameConstant, compactInfos, INFOS_HELPER, INFOS_HELPER_JS, MODULE_NAME};
+module.exports = {compactModule, dropClassFacts, moduleNameConstant, compactInfos, zeroFrameLines, INFOS_HELPER,
+                  INFOS_HELPER_JS, MODULE_NAME};

@@ -47,11 +47,12 @@ BUNDLE = Path("static") / "hsq-shim.js"
 # Runtime functions never cut (Rule 3), by the name they are defined under (build.py --coverage
 # writes the names beside the keys). The adapter's `except Exception` handlers record
 # str(error), so every exception type's __str__ must work; the start-up runner reports a failed
-# step through $B.handle_error, which prints the Python traceback to the console; the stubs of
+# step through $B.handle_error, which prints the error's class and message to the console
+# (buildtools/runtime.py); the stubs of
 # the removed types raise their own message.
 KEEP = [
     re.compile(r"\.tp_str$"),
-    re.compile(r"^\$B\.(handle_error|show_error|error_trace|get_stderr)$"),
+    re.compile(r"^\$B\.(handle_error|show_error|error_trace)$"),
     re.compile(r"^\$io_funcs\.(write|flush)$"),
     re.compile(r"^removed$"),
 ]

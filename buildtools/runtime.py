@@ -159,6 +159,60 @@ TEXT_PATCHES = [
                "(__BRYTHON__)\n;\n" % (j, FINALIZE_CHUNKS, j + 1, FINALIZE_CHUNKS,
                                        "\ndelete $B.hsq_types" if j == FINALIZE_CHUNKS - 1 else "")
                for j in range(FINALIZE_CHUNKS)), 1),
+    # What a failed start-up prints. Brython's traceback needs trace_from_stack, which no test
+    # runs (the coverage cut stubs it), the source lines and line numbers the bundle does not
+    # have (buildtools/compact.js, Rule 4), and its SyntaxError and "Did you mean" parts cannot
+    # happen without a compiler and the stdlib: the error's class and message are what is left.
+    ("error_trace: the error's class and message",
+     "$B.error_trace=function(err){var trace='',has_stack=err.__traceback__ !==_b_.None\n"
+     "var debug=$B.get_option('debug',err)\n"
+     'if(debug > 1){console.log("handle error",$B.get_class(err),err.args,err.__traceback__)\n'
+     'console.log(Error().stack)}\n'
+     "if(has_stack){trace='Traceback (most recent call last):\\n'}\n"
+     'if($B.is_exc(err,[_b_.SyntaxError,_b_.IndentationError])){trace+=trace_from_stack(err)\n'
+     'if(err.args.length > 0){var filename=err.filename,line=err.text\n'
+     'if(line !==_b_.None){var indent=line.length-line.trimLeft().length\n'
+     'trace+=`  File "${filename}", line ${err.args[1][1]}\\n`+\n'
+     '`    ${line.trim()}\\n`}}\n'
+     'if(! $B.is_exc(err,_b_.IndentationError)&&\n'
+     'err.text && err.text !==_b_.None){if(err._metadata){_find_keyword_typos(err)}\n'
+     "if($B.get_option('debug')> 2){console.log('debug from error',$B.get_option('debug',err))\n"
+     "console.log('error args',err.args[1])\n"
+     "console.log('err line',line)\n"
+     "console.log('indent',indent)}\n"
+     'var end_lineno=err.end_lineno===_b_.None ? err.lineno :err.end_lineno\n'
+     'var end_offset=err.end_offset===_b_.None ? err.offset :err.end_offset\n'
+     'var start=err.offset-indent-1,end_offset=end_offset-1+\n'
+     "(end_offset==err.offset ? 1 :0),marks='    '+' '.repeat(Math.max(0,start)),nb_marks=1\n"
+     'if(end_lineno > err.lineno){nb_marks=line.length-start-indent}else{\n'
+     'nb_marks=end_offset-start-indent}\n'
+     'if(nb_marks==0 &&\n'
+     'end_offset==line.substr(indent).length){nb_marks=1}\n'
+     "marks+='^'.repeat(nb_marks)+'\\n'\n"
+     'trace+=marks}\n'
+     "trace+=`${$B.get_name($B.get_class(err))}: ${err.args[0] ?? '<no detail available>'}`}else if($B.get_class(err)!==$B.JSObj){var name=$B.$getattr($B.get_class(err),'__qualname__')\n"
+     'trace+=trace_from_stack(err)\n'
+     'var args_str=_b_.str.$factory(err)\n'
+     "trace+=name+(args_str ? ': '+args_str :'')\n"
+     'if($B.is_exc(err,_b_.NameError)){let suggestion=$B.offer_suggestions_for_name_error(err)\n'
+     "if(suggestion !==_b_.None && suggestion !==err.name){trace+=`. Did you mean: '${suggestion}'?`}\n"
+     'if($B.stdlib_module_names.indexOf(err.name)>-1){\n'
+     "trace+=`. Did you forget to import '${err.name}'?`}}else if($B.is_exc(err,_b_.AttributeError)){let suggestion=$B.offer_suggestions_for_attribute_error(err)\n"
+     "if(suggestion !==_b_.None){trace+=`. Did you mean '.${suggestion}' instead of '.${err.name}'?`}}else if($B.is_exc(err,_b_.ImportError)){if($B.exact_type(err,_b_.ModuleNotFoundError)){if(err.name){var suggestion=$B.offer_suggestions_for_modulenotfound(\n"
+     'err.name)\n'
+     "if(suggestion !==_b_.None){trace+=`. Did you mean: '${suggestion}'?`}}}}}else{\n"
+     'trace=err+""}\n'
+     "if(err.$js_exc){trace+='\\n'\n"
+     "if($B.get_option('debug',err)> 1){trace+=err.$js_exc.stack}}\n"
+     'return trace}\n',
+     "$B.error_trace=function(err){return $B.$getattr($B.get_class(err),'__qualname__')+': '+"
+     "_b_.str.$factory(err)}\n", 1),
+    # ... on the console, which is sys.stderr in the bundle.
+    ("show_error writes to the console",
+     "$B.show_error=function(err){if($B.get_option('debug',err)> 2){console.debug(err.stack)}\nvar trace=$B.error_trace($B.exception(err))\ntry{\nvar stderr=$B.get_stderr()\n$B.$call($B.$getattr(stderr,'write'),trace)\nvar flush=$B.$getattr(stderr,'flush',_b_.None)\nif(flush !==_b_.None){$B.$call(flush)}}catch(print_exc_err){\nconsole.log(print_exc_err)}}\n",
+     "$B.show_error=function(err){console.error('hsq-shim: '+$B.error_trace($B.exception(err)),err)}\n", 1),
+    ("handle_error without Brython's debug-option logging",
+     "$B.handle_error=function(err){\nif($B.get_option('debug')> 2){console.log('handle error',err)\nconsole.log('frame obj',$B.frame_obj)}\n", "$B.handle_error=function(err){\n", 1),
     finalize.patch(),
 ]
 

@@ -93,6 +93,22 @@ console.log(JSON.stringify([get.$function_infos.slice(0, 19), get2.$function_inf
         assert out[0] == out[1] and out[2] is True and out[3] is True and out[4] == ["m", "m"]
 
 
+class TestFrameLines:
+    """Rule 4: the line numbers left in frames become 0 (enter_frame is `$6`, make_js_iterator
+    `$18` in generated code)."""
+
+    def test_def_and_loop_lines_become_zero(self):
+        js = "$6(frame, __file__, 47)\nframe.$lineno = 12\nfor (var x of $18(it, frame, 12)) {}\n$7(a, b, 47)\n"
+        out = run_pass("zeroFrameLines", js)
+        assert out.split("\n")[:3] == ["$6(frame, __file__, 0)", "frame.$lineno = 0",
+                                        "for (var x of $18(it, frame, 0)) {}"]
+        assert "$7(a, b, 47)" in out                    # any other call keeps its numbers
+
+    def test_a_line_that_is_not_a_number_fails(self):
+        with pytest.raises(build.BuildError, match="without a literal line"):
+            run_pass("zeroFrameLines", "$6(frame, __file__, n)\n")
+
+
 def test_a_build_uses_the_short_forms(tmp_path):
     """A class with two methods, built unminified: no class facts, $G for each method (and the
     helper itself), the module name once."""
@@ -109,3 +125,4 @@ def test_a_build_uses_the_short_forms(tmp_path):
     assert app.count('$G(') == 3 and '"Box.__init__"' in app and "function $G(" in app
     assert 'var $M = "shim.values";' in app and "'shim.values'" not in app
     assert info["lean"]["infos_compacted"] == 2 and info["lean"]["class_facts"] == 2
+    assert info["lean"]["frame_lines"] >= 3 and "$6(frame, __file__, 0)" in app

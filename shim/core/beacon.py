@@ -8,7 +8,7 @@ Rule 1a: `u` and `b` are the __hstc and __hssc cookies as the browser shows them
         beacon goes (HubSpot reads document.cookie): the jar's record of them
         (jar.shown_hstc), and, as the adapter sends, the browser's own first copy
         (`with_shown_cookies`; an older copy on another domain can shadow a new one).
-        Only well-formed values are echoed: a tampered cookie is never sent on.
+        Only values with their fields and at most MAX_SHOWN characters are echoed.
 Rule 2: `i` (identity) is the identify object serialised as 'k=v&k=v', which the
         query encoding then encodes again: HubSpot double-encodes it.
 Rule 3: when a key repeats (a legacy event object can carry any key), the first
@@ -21,17 +21,17 @@ Rule 5: `Beacons` holds what decides whether and where a beacon goes (portal, ho
 """
 
 from shim.core.codec import encode_component, encode_query
-from shim.core.consent import EVERYTHING
+from shim.core.consent import EVERYTHING, UNDECIDED
 from shim.core.cookies import DO_NOT_TRACK_COOKIE
 from shim.core.effects import SendBeacon
 from shim.core.numbers import js_number_text
-from shim.core.visitor import parse_hssc, parse_hstc
 
 # Limits (documented in the README, "Reliability"): a text value of an identity, an
 # event property or a legacy event is cut to MAX_VALUE characters; a beacon whose URL is
 # still longer than MAX_URL is refused. Both are recorded, never sent broken.
 MAX_VALUE = 1000
 MAX_URL = 8000
+MAX_SHOWN = 200                         # a longer __hstc / __hssc is not echoed (Rule 1a)
 
 DEFAULT_TRACKING_HOST = "track.hubspot.com"
 PAGE_VIEW_PATH = "/__ptq.gif"
@@ -173,7 +173,7 @@ def append_groups(pairs, env, client, portal_id, page, visitor, shown, consent, 
         pairs.append(("b", shown[1]))
     if not (consent.allowed or consent.analytics):   # as HubSpot's tracker sees consent
         pairs.append(("ce", "false"))
-    pairs.append(("cc", str(consent.bits())))
+    pairs.append(("cc", "0" if consent is UNDECIDED else str(consent.bits())))
     return pairs
 
 
@@ -210,15 +210,20 @@ def beacon_url(base, endpoint, pairs, encode=encode_component):
 
 def first_cookie(text, name):
     """The value of the first `name` cookie in a document.cookie string, or None."""
-    key = name + "="
-    at = text.find(key)
-    while at > 0 and text[at - 1] != " " and text[at - 1] != ";":
-        at = text.find(key, at + 1)
+    text = "; " + text
+    at = text.find("; " + name + "=")
     if at < 0:
         return None
+    at += len(name) + 3
     end = text.find(";", at)
-    value = text[at + len(key):end if end >= 0 else len(text)].strip()
+    value = text[at:end if end >= 0 else len(text)].strip()
     return value if value else None
+
+
+def shown_value(value, dots):
+    """A cookie the browser shows, as `u` / `b` carry it: when it has its fields (`dots`
+    dots) and is not oversized; else None."""
+    return value if value is not None and len(value) <= MAX_SHOWN and value.count(".") == dots else None
 
 
 def with_shown_cookies(beacon, cookie_text, encode):
@@ -228,23 +233,18 @@ def with_shown_cookies(beacon, cookie_text, encode):
     hssc = first_cookie(cookie_text, "__hssc")
     if hstc == beacon.hstc and hssc == beacon.hssc:
         return beacon
+    hstc = shown_value(hstc, 5)
+    hssc = shown_value(hssc, 2)
     fields = []
-    now_ms = 0
     for pair in beacon.fields:
         key = pair[0]
-        if key == "cts":
-            now_ms = int(pair[1])
         if key != "u" and key != "b":
             fields.append(pair)
-    hstc = hstc if hstc is not None and parse_hstc(hstc, now_ms) is not None else None
-    hssc = hssc if hssc is not None and parse_hssc(hssc, now_ms) is not None else None
-    at = 0                                  # u and b go right after nc
-    while fields[at][0] != "nc":
-        at += 1
-    shown = [("u", hstc)] if hstc is not None else []
-    if hssc is not None:
-        shown.append(("b", hssc))
-    fields = fields[:at + 1] + shown + fields[at + 1:]
+        if key == "nc":                     # u and b go right after nc
+            if hstc is not None:
+                fields.append(("u", hstc))
+            if hssc is not None:
+                fields.append(("b", hssc))
     url = beacon.url
     return SendBeacon(url[:url.find("?") + 1] + encode_query(fields, encode), fields, hstc, hssc)
 

@@ -72,21 +72,13 @@ class Consent(Value):
         return self.allowed or self.analytics
 
 
-class Undecided(Consent):
-    """No decision yet (Rule 2a): nothing granted, and no consent information (cc=0)."""
-    __slots__ = ()
-
-    def bits(self):
-        return 0
-
-
 def uniform(value):
     return Consent(value, value, value, value)
 
 
 NOTHING = uniform(False)
 EVERYTHING = uniform(True)
-UNDECIDED = Undecided(False, False, False, False)
+UNDECIDED = uniform(False)          # no decision yet (Rule 2a): compared by identity; cc=0
 
 
 def parse_preference(value):

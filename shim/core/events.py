@@ -31,13 +31,13 @@ SIMPLE_BEACONS = {
 }
 
 
-def _either(options, name, short):
-    """JS `options[name] || options[short]`, or None when both are empty (HubSpot's test)."""
-    a = options[name] if name in options else None
-    b = options[short] if short in options else None
-    if is_empty_value(a) and is_empty_value(b):
-        return None
-    return scalar_text(a if a is not None and a is not False and a != 0 and a != "" else b)
+def _option(pairs, options, long_key, key):
+    """A form option as HubSpot sends it: options[long_key] || options[key], when set."""
+    value = options[long_key] if long_key in options else None
+    if is_empty_value(value):
+        value = options[key] if key in options else None
+    if not is_empty_value(value):
+        pairs.append((key, scalar_text(value)))
 
 
 def simple_pairs(name, args):
@@ -55,10 +55,8 @@ def simple_pairs(name, args):
         pairs.append(("fi", safe_text(first)))
         if not is_empty_value(second):
             pairs.append(("fci", scalar_text(second)))
-        for long_key, key in (("formVariantId", "fvi"), ("leadFlowId", "lfi")):
-            value = _either(options, long_key, key)
-            if value is not None:
-                pairs.append((key, value))
+        _option(pairs, options, "formVariantId", "fvi")
+        _option(pairs, options, "leadFlowId", "lfi")
         form_type = options["formType"] if "formType" in options else None
         if not is_empty_value(form_type) or (type(form_type) is int and form_type == 0):
             pairs.append(("ft", scalar_text(form_type)))

@@ -10,19 +10,19 @@ Rule 3: the jar only makes SetCookie effects. It writes the visitor cookies only
         (`do_not_track`, the __hs_do_not_track cookie); the tracker tells it of consent
         changes (`consent_changed`) and, when the visitor is renewed, clears identity.
 Rule 4: `shown_hstc` / `shown_hssc` are __hstc and __hssc as the browser shows them, for
-        the beacons' `u` and `b` (beacon.py, Rule 1a): the page's own at load when well
-        formed, then what the jar writes or deletes.
+        the beacons' `u` and `b` (beacon.py, Rule 1a): the page's own at load (beacon.py's
+        shown_value), then what the jar writes or deletes.
 """
 
 from shim.core.cookies import (DAY_MS, DELETED_MS, DO_NOT_TRACK_COOKIE, SESSION_MS, VISITOR_MS,
                                cookie_header)
+from shim.core.beacon import shown_value
 from shim.core.commands import describe
 from shim.core.domain import (cookie_domain, domain_hash, hash_input, normalise_domain,
                               on_cookie_domain)
 from shim.core.effects import SetCookie, SetUserToken
 from shim.core.page import hostname_of
-from shim.core.visitor import (fresh_visitor, parse_hssc, parse_hstc, user_token_override,
-                               visitor_from_cookies, with_token)
+from shim.core.visitor import fresh_visitor, user_token_override, visitor_from_cookies, with_token
 
 VISITOR_COOKIES = ("__hstc", "hubspotutk", "__hssc", "__hssrc")
 
@@ -52,16 +52,13 @@ class CookieJar:
             return True
         return False
 
-    def show(self, cookies, now_ms):
-        """The page's own __hstc and __hssc at load, when well formed (Rule 4)."""
-        hstc = cookies["__hstc"] if "__hstc" in cookies else None
-        hssc = cookies["__hssc"] if "__hssc" in cookies else None
-        self.shown_hstc = hstc if hstc is not None and parse_hstc(hstc, now_ms) else None
-        self.shown_hssc = hssc if hssc is not None and parse_hssc(hssc, now_ms) else None
-
-    def set_up(self, env, cookies, effects):
+    def set_up(self, env, cookies, effects, page_cookies):
         """Pass (b): the visitor and session from the cookies, once per page load, and the
-        page's window.__hsUserToken. Returns why that token was not adopted, or None."""
+        page's window.__hsUserToken. Returns why that token was not adopted, or None.
+        `page_cookies` are the browser's own (`cookies` may hold a link's, linker.py): its
+        __hstc and __hssc are what beacons echo until the jar writes (Rule 4)."""
+        self.shown_hstc = shown_value(page_cookies["__hstc"] if "__hstc" in page_cookies else None, 5)
+        self.shown_hssc = shown_value(page_cookies["__hssc"] if "__hssc" in page_cookies else None, 2)
         self.do_not_track = (DO_NOT_TRACK_COOKIE in cookies
                              and cookies[DO_NOT_TRACK_COOKIE] == "yes")
         host = hostname_of(env.url)

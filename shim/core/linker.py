@@ -36,7 +36,7 @@ Rule 6: the link keeps its own query (less trailing empty parts: `?a=1&&` gives
 
 from shim.core.cookies import MAX_COOKIE_VALUE
 from shim.core.domain import cookie_domain, domain_hash
-from shim.core.page import hostname_of
+from shim.core.page import hostname_of, split_link
 from shim.core.text import HEX_DIGITS, only
 from shim.core.visitor import parse_hssc, parse_hstc
 
@@ -49,17 +49,6 @@ NOT_ADOPTED = "cross-domain parameters not adopted: "
 
 
 # -- reading a URL's query -------------------------------------------------------
-
-def split_link(url):
-    """'base?query#fragment' -> (base, query or None, fragment with its '#', or '')."""
-    at = url.find("#")
-    fragment = url[at:] if at >= 0 else ""
-    rest = url[:at] if at >= 0 else url
-    at = rest.find("?")
-    if at < 0:
-        return rest, None, fragment
-    return rest[:at], rest[at + 1:], fragment
-
 
 def link_params(url):
     """The cross-domain parameters in `url`'s query -> ({name: raw value}, problem).

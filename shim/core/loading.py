@@ -27,15 +27,15 @@ Rule 5: the automatic page view ends its step, so its beacon goes out before the
 
 from shim.core.commands import (CONFIG, FUNCTION, OPTIONAL, PASSES, PRIORITY, SIGNATURES, Command,
                                 parse)
+from shim.core.listeners import KINDS
 from shim.core.queue import pass_of
 
 AUTO_PAGE_VIEW = Command("trackPageView", [])
 
-# Entries that call the page's code at once (rule 5).
-CALLS_PAGE = {FUNCTION: True, "addPrivacyConsentListener": True, "addIdentityListener": True,
-              "addCookieListener": True, "addUserTokenListener": True,
-              "addPageIdListener": True, "addContentTypeListener": True,
-              "addContentMetadataListener": True}
+# Entries that call the page's code at once (rule 5): the listeners (KINDS), functions.
+CALLS_PAGE = dict(KINDS)
+CALLS_PAGE[FUNCTION] = True
+CALLS_PAGE["addPrivacyConsentListener"] = True
 
 # Stages, in order.
 CONFIG_PASS = 0

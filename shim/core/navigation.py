@@ -56,7 +56,11 @@ CLOCK = "cts"
 
 def without_clock(fields):
     """A beacon's fields less its client timestamp: what makes two views the same."""
-    return [pair for pair in fields if pair[0] != CLOCK]
+    out = []
+    for pair in fields:
+        if pair[0] != CLOCK:
+            out.append(pair)
+    return out
 
 
 class DuplicateGuard:

@@ -90,27 +90,30 @@ def hostname_of(url):
     return host.lower()
 
 
+def split_link(url):
+    """'base?query#fragment' -> (base, query or None, fragment with its '#', or '')."""
+    at = url.find("#")
+    fragment = url[at:] if at >= 0 else ""
+    rest = url[:at] if at >= 0 else url
+    at = rest.find("?")
+    if at < 0:
+        return rest, None, fragment
+    return rest[:at], rest[at + 1:], fragment
+
+
 def email_from_url(url, decode_param):
     """`?__hs_email=<address>` (HubSpot's email links): the address, or None. Read as
-    HubSpot reads it, from the query (the fragment when there is none): '+' is a space,
-    a part with more than one '=' has no value, and the value is decoded twice; a name
-    given twice identifies nobody. `decode_param` is HubSpot's decoder
-    (decodeURIComponent, else unescape), injected."""
-    if url.find("__hs_email") < 0:
+    HubSpot reads it, from the query (the fragment when there is none): '+' is a space, a
+    part with another '=' has no value, and the value is decoded twice. `decode_param` is
+    HubSpot's decoder (decodeURIComponent, else unescape), injected."""
+    if url.find("__hs_email=") < 0:
         return None
-    hash_at = url.find("#")
-    rest = url[:hash_at] if hash_at >= 0 else url
-    query_at = rest.find("?")
-    if 0 <= query_at < len(rest) - 1:
-        text = rest[query_at + 1:]
-    else:
-        text = url[hash_at + 1:] if hash_at >= 0 else ""
-    found = None
-    parts = text.replace("+", " ").split("&")
+    base, text, fragment = split_link(url)
+    parts = (text or fragment[1:]).split("&")
     for part in parts:
-        pair = part.split("=")
-        if decode_param(pair[0]) == "__hs_email":
-            if found is not None:
+        if part.startswith("__hs_email="):
+            value = part[11:]
+            if value.find("=") >= 0:
                 return None
-            found = decode_param(pair[1]) if len(pair) == 2 else ""
-    return decode_param(found) or None if found else None
+            return decode_param(decode_param(value)) or None
+    return None

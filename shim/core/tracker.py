@@ -95,13 +95,12 @@ class Tracker:
 
     def load_set_up(self, cookie_header_text, privacy_entries, env, effects):
         """Pass (b): doNotTrack, the visitor and session from the cookies, then consent."""
-        cookies = parse_cookies(cookie_header_text)
-        self.jar.show(cookies, env.now_ms)
+        page_cookies = parse_cookies(cookie_header_text)
         # A cross-domain link in the page URL stands in for the visitor cookies (linker.py).
-        cookies, problem = arriving(env.url, cookies, self.jar.domains, env.now_ms)
+        cookies, problem = arriving(env.url, page_cookies, self.jar.domains, env.now_ms)
         if problem is not None:
             self.skip("__hstc", problem, effects)
-        problem = self.jar.set_up(env, cookies, effects)
+        problem = self.jar.set_up(env, cookies, effects, page_cookies)
         if problem is not None:
             self.skip("__hsUserToken", problem, effects)
         # The visitor exists from here: listeners registered before hear of it now, later

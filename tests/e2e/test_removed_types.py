@@ -1,4 +1,4 @@
-"""Builtin types removed from the runtime fail loudly, in Chromium.
+"""Builtin types removed from the runtime fail loudly, in Chromium; so does a failed start-up.
 
 Checks: bytes, bytearray, memoryview, complex and open() (buildtools/runtime.py REMOVED_TYPES)
 are not in the bundle: creating one, or the arithmetic and methods that would make one, raises a
@@ -54,4 +54,27 @@ def test_removed_types_raise_the_cut_error(page, bundle):
     assert tries[4].endswith("(removed from it: memoryview)") and tries[6].endswith("(removed from it: complex)")
     assert tries[7].endswith("(removed from it: open())")
     assert fine == ["1.41", "a-1", "False"]
+    assert errors == []
+
+
+FAILING_ADAPTER = '''
+from browser import window
+
+
+def install():
+    window.fixtureResult = "started"
+    raise ValueError("boom in start-up")
+'''
+
+
+def test_a_failed_start_up_says_what_failed_on_the_console_and_throws_nothing(page, tmp_path_factory):
+    """A Python error escaping the start-up steps: the bundle's runner reports it through
+    $B.handle_error as one console line, the error's class and message (buildtools/runtime.py:
+    the bundle has no traceback to show), and the page gets no uncaught error."""
+    bundle = build_fixture_package(tmp_path_factory, {"adapter": FAILING_ADAPTER})
+    lines = []
+    page.on("console", lambda message: message.type == "error" and lines.append(message.text))
+    errors = run_fixture_bundle(page, bundle)
+    page.wait_for_timeout(200)
+    assert any(line.startswith("hsq-shim: ValueError: boom in start-up") for line in lines), lines
     assert errors == []

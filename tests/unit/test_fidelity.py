@@ -263,8 +263,9 @@ class TestEmailLink:
         ("https://www.example.com/?x=1#__hs_email=ada%40example.com", None),   # the query wins
         ("https://www.example.com/?__hs_email=", None),
         ("https://www.example.com/?__hs_email", None),
+        ("https://www.example.com/?x=1&__hs_email=a%2Bb%40c.io", "a b@c.io"),    # '+' twice read
         ("https://www.example.com/?__hs_email=a=b", None),                      # two '='
-        ("https://www.example.com/?__hs_email=a&__hs_email=b", None),           # given twice
+        ("https://www.example.com/?__hs_email=a&__hs_email=b", "a"),            # the first
         ("https://www.example.com/?__hs_email=%E0%A4%A", "\u00e0\u00a4%A"),    # unescape's fallback
         ("https://www.example.com/?email=ada%40example.com", None),
     ])
