@@ -7,7 +7,7 @@ Rule 2: the load reads each queued entry once and runs in slices of SLICE_MS on 
         in its Array, behind the queue. `_hsq.push` becomes ours only when the Array is
         empty (Starter.finish); where the page froze its Array, a new one takes its place.
         Only the page code a load step calls (a pushed function, a listener) pushes at
-        once, as HubSpot's processing does (run_step).
+        once, as HubSpot's processing does (slice).
 Rule 3: a push reads the page (page_env) only for commands that need it: the state-only
         rows of shim.core.commands reuse the last facts read.
 """
@@ -114,9 +114,13 @@ class Starter:
             self.taken = 0                  # entries of the page's _hsq read so far
             privacy_entries = drain(self.privacy)
             self.canonical = read_canonical()
-            mark = script_mark()
-            self.load = self.tracker.begin_load(read_cookies(), privacy_entries,
-                                                mark if mark < self.preload else self.preload)
+            # How many entries the page had queued when the shim's file executed (the bundle
+            # counts them first thing, build.py): HubSpot's prelude goes in there.
+            mark = getattr(window, "__hsqShimQueued", None)
+            _delete_property(window, "__hsqShimQueued")
+            if type(mark) is not int or mark > self.preload:
+                mark = self.preload
+            self.load = self.tracker.begin_load(read_cookies(), privacy_entries, mark)
             self.hop = TaskHop(self.slice)
         except Exception as error:
             self.runner.note_error("start", error)
@@ -157,7 +161,16 @@ class Starter:
                     continue
                 elif not load.idle():
                     self.env = page_env(self.canonical)
-                    self.run_step(load.step(self.env, over))
+                    effects = load.step(self.env, over)
+                    # The page code a step calls (a pushed function, a listener) gets a
+                    # `_hsq.push` that runs at once, as HubSpot's does while it processes
+                    # the queue; between steps the page's pushes queue up (Rule 2).
+                    try:
+                        queue.push = self.push
+                    except Exception:
+                        pass                # frozen: its pushes throw, as they would anyway
+                    self.runner.run(effects)
+                    _delete_property(queue, "push")
                 else:
                     break
                 if over():
@@ -166,18 +179,6 @@ class Starter:
         except Exception as error:
             self.runner.note_error("start", error)
         self.finish()
-
-    def run_step(self, effects):
-        """A load step's effects. The page code they call (a pushed function, a listener)
-        gets a `_hsq.push` that runs at once, as HubSpot's does while it processes the
-        queue; between steps the page's pushes queue up behind the load (Rule 2)."""
-        queue = self.queue
-        try:
-            queue.push = self.push
-        except Exception:
-            pass                            # frozen: its pushes throw, as they would anyway
-        self.runner.run(effects)
-        _delete_property(queue, "push")
 
     def finish(self):
         """The load is over: its last effects, then later pushes run at once."""
@@ -366,14 +367,6 @@ class HistoryWatcher:
             starter.runner.run(starter.tracker.navigated(page_env(starter.canonical)))
         except Exception as error:
             self.starter.runner.note_error("history", error)
-
-
-def script_mark():
-    """How many `_hsq` entries the page had queued when the shim's file executed (the
-    bundle counts them as its first step, build.py), else a very large number."""
-    mark = getattr(window, "__hsqShimQueued", None)
-    _delete_property(window, "__hsqShimQueued")
-    return mark if type(mark) is int else 1 << 30
 
 
 def drain(queue):

@@ -163,7 +163,3 @@ class Load:
             self.stage = FINISHED
             self.tracker.load_finished(effects)
         return effects
-
-
-def never():
-    return False

@@ -1,12 +1,13 @@
 """The tracker: HubSpot's `_hsq` semantics as a sans-IO state machine.
 
-Facts in, effects out. `load(entries, env, cookie_header_text, privacy_entries)` runs
-what the page queued before the shim loaded, in HubSpot's four passes plus the automatic
-first page view; `push(entry, env)` runs one later command at once and returns (result, effects).
+Facts in, effects out. `begin_load(cookie_header_text, privacy_entries, mark)` gives a Load
+(loading.py) that runs what the page queued before the shim loaded, in HubSpot's four passes
+with the automatic first page view, in slices; `push(entry, env)` runs one later command at
+once and returns (result, effects). (tests/unit/helpers.py runs a whole load in one go.)
 
 Rule 1: nothing here touches the browser, a clock or a random source: the page's
         facts come in `env`, randomness through the injected `rand32`.
-Rule 2: no entry can raise out of `load` or `push`: bad input becomes a Skip
+Rule 2: no entry can raise out of a load step or `push`: bad input becomes a Skip
         effect with a reason, and so does every beacon the shim decides not to send.
 Rule 3: each command is one method, named in its row of commands.HSQ; adding a
         command is that row and the method. The one-shot trackers (events.SIMPLE_BEACONS)
@@ -37,7 +38,7 @@ from shim.core.listeners import KINDS, Listeners, page_value
 from shim.core.navigation import DuplicateGuard, location_key
 from shim.core.page import ClientInfo, PageState, email_from_url, targeted_content
 from shim.core.privacy import PrivacyQueue
-from shim.core.loading import Load, never
+from shim.core.loading import Load
 
 
 class Tracker:
@@ -69,23 +70,6 @@ class Tracker:
         self.script_host = tracking_host
 
     # -- entry points ---------------------------------------------------------
-
-    def load(self, entries, env, cookie_header_text="", privacy_entries=None, mark=None):
-        """Run the entries queued before load, with the automatic page view, in one go.
-
-        `cookie_header_text` is document.cookie as the page had it at load;
-        `privacy_entries` what the page queued on `_hsp` (consent is decided first,
-        as HubSpot's banner runs before its tracker); `mark` how many of `entries` were
-        queued before the script executed (None: all). The adapter runs the same load in
-        short slices (begin_load, loading.py)."""
-        run = self.begin_load(cookie_header_text, privacy_entries, mark)
-        for i in range(len(entries)):
-            run.add(entries[i])
-        effects = []
-        while not run.idle():
-            effects.extend(run.step(env, never))
-        effects.extend(run.finish())
-        return effects
 
     def begin_load(self, cookie_header_text="", privacy_entries=None, mark=None):
         """A Load to add the queued entries to and step through (loading.py)."""
