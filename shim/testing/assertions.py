@@ -8,14 +8,14 @@ and decode every beacon (shim.testing.beacons) and wait for expectations
 Rule 1: CPython host code, never shipped to the browser; it imports no Playwright (it
         only calls the page or context it is given), so importing it is cheap.
 Rule 2: everything is written once, in `_TrackingCore`, as generators that yield what
-        they need done: `Call(fn, ...)` (a Playwright call) or `Wait(ms)`. The two
-        classes only run them: `_drive` calls, `_adrive` awaits. Each public method of
-        theirs is one line, `_sync(...)` or `_async(...)` of the shared generator.
+        they need done: `Call(fn, ...)` (a Playwright call) or `Wait(ms)`
+        (shim.testing.steps). The two classes only run them: `drive` calls, `adrive`
+        awaits. Each public method of theirs is one line, `sync_method(...)` or
+        `async_method(...)` of the shared generator.
 Rule 3: expectations are partial: only the fields given are compared. A failure lists
         every beacon received, one per line.
 """
 
-import functools
 import time
 from collections import Counter
 from pathlib import Path
@@ -27,6 +27,7 @@ from shim.testing.matching import ANY, beacon_matches, criteria_of, describe_cri
 from shim.testing.routing import (BLOCKED_ANSWER, COUNT_LIKE_HUBSPOT, LOADER_URL, PIXEL_ANSWER,
                                   ROUTE_URL, consent_cookie_value, cookie_init_script,
                                   find_shim_js, gpc_init_script, loader_answer, origin_url)
+from shim.testing.steps import Call, Wait, async_method, sync_method
 
 DEFAULT_TIMEOUT_MS = 5000
 DEFAULT_WINDOW_MS = 1000
@@ -38,22 +39,6 @@ _READY_RECORD_JS = ("() => (window.hsqShim && window.hsqShim.ready === true) ? "
                     "Array.from(window.hsqShim.beacons, b => String(b.url)) : null")
 _IGNORED_JS = ("() => (window.hsqShim && window.hsqShim.ignored) ? "
                "Array.from(window.hsqShim.ignored, i => String(i.entry) + ': ' + i.reason) : null")
-
-
-class Call:
-    """A step's request: call fn(*args, **kwargs) (awaited by the async driver)."""
-    __slots__ = ("fn", "args", "kwargs")
-
-    def __init__(self, fn, *args, **kwargs):
-        self.fn, self.args, self.kwargs = fn, args, kwargs
-
-
-class Wait:
-    """A step's request: let `ms` pass while Playwright runs the route handlers."""
-    __slots__ = ("ms",)
-
-    def __init__(self, ms):
-        self.ms = ms
 
 
 def _is_page(target):
@@ -351,27 +336,6 @@ class _TrackingCore:
         raise self._failure(headline, diagnostics)
 
 
-def _public(method, steps):
-    """`method` with the name, docstring and signature of the steps it runs."""
-    method = functools.update_wrapper(method, steps)
-    method.__name__ = method.__qualname__ = steps.__name__.lstrip("_")
-    return method
-
-
-def _sync(steps):
-    def method(self, *args, **kwargs):
-        __tracebackhide__ = True
-        return self._drive(steps(self, *args, **kwargs))
-    return _public(method, steps)
-
-
-def _async(steps):
-    async def method(self, *args, **kwargs):
-        __tracebackhide__ = True
-        return await self._adrive(steps(self, *args, **kwargs))
-    return _public(method, steps)
-
-
 # -- sync ------------------------------------------------------------------------
 
 class HubSpotTracking(_TrackingCore):
@@ -382,35 +346,18 @@ class HubSpotTracking(_TrackingCore):
         tracking.expect_page_view(path="/", title="Home")
     """
 
-    attach = _sync(_TrackingCore._attach)
-    set_consent = _sync(_TrackingCore._set_consent)
-    do_not_track = _sync(_TrackingCore._do_not_track)
-    global_privacy_control = _sync(_TrackingCore._global_privacy_control)
-    expect_beacon = _sync(_TrackingCore._expect_beacon)
-    expect_page_view = _sync(_TrackingCore._expect_page_view)
-    expect_identify = _sync(_TrackingCore._expect_identify)
-    expect_event = _sync(_TrackingCore._expect_event)
-    expect_page_views = _sync(_TrackingCore._expect_page_views)
-    expect_no_beacon = _sync(_TrackingCore._expect_no_beacon)
-    wait_for_sent = _sync(_TrackingCore._wait_for_sent)
-    _handle = _sync(_TrackingCore._fulfil)
-
-    def _drive(self, steps):
-        __tracebackhide__ = True
-        reply = error = None
-        while True:
-            try:
-                request = steps.send(reply) if error is None else steps.throw(error)
-            except StopIteration as stop:
-                return stop.value
-            reply = error = None
-            try:
-                if type(request) is Wait:
-                    self._sleep(request.ms)
-                else:
-                    reply = request.fn(*request.args, **request.kwargs)
-            except Exception as exc:        # handed to the step, which decides
-                error = exc
+    attach = sync_method(_TrackingCore._attach)
+    set_consent = sync_method(_TrackingCore._set_consent)
+    do_not_track = sync_method(_TrackingCore._do_not_track)
+    global_privacy_control = sync_method(_TrackingCore._global_privacy_control)
+    expect_beacon = sync_method(_TrackingCore._expect_beacon)
+    expect_page_view = sync_method(_TrackingCore._expect_page_view)
+    expect_identify = sync_method(_TrackingCore._expect_identify)
+    expect_event = sync_method(_TrackingCore._expect_event)
+    expect_page_views = sync_method(_TrackingCore._expect_page_views)
+    expect_no_beacon = sync_method(_TrackingCore._expect_no_beacon)
+    wait_for_sent = sync_method(_TrackingCore._wait_for_sent)
+    _handle = sync_method(_TrackingCore._fulfil)
 
     def _sleep(self, ms):
         # Route handlers run only while Playwright has control: wait through a page.
@@ -433,33 +380,16 @@ class AsyncHubSpotTracking(_TrackingCore):
         await tracking.expect_page_view(path="/")
     """
 
-    attach = _async(_TrackingCore._attach)
-    set_consent = _async(_TrackingCore._set_consent)
-    do_not_track = _async(_TrackingCore._do_not_track)
-    global_privacy_control = _async(_TrackingCore._global_privacy_control)
-    expect_beacon = _async(_TrackingCore._expect_beacon)
-    expect_page_view = _async(_TrackingCore._expect_page_view)
-    expect_identify = _async(_TrackingCore._expect_identify)
-    expect_event = _async(_TrackingCore._expect_event)
-    expect_page_views = _async(_TrackingCore._expect_page_views)
-    expect_no_beacon = _async(_TrackingCore._expect_no_beacon)
-    wait_for_sent = _async(_TrackingCore._wait_for_sent)
-    _handle = _async(_TrackingCore._fulfil)
+    attach = async_method(_TrackingCore._attach)
+    set_consent = async_method(_TrackingCore._set_consent)
+    do_not_track = async_method(_TrackingCore._do_not_track)
+    global_privacy_control = async_method(_TrackingCore._global_privacy_control)
+    expect_beacon = async_method(_TrackingCore._expect_beacon)
+    expect_page_view = async_method(_TrackingCore._expect_page_view)
+    expect_identify = async_method(_TrackingCore._expect_identify)
+    expect_event = async_method(_TrackingCore._expect_event)
+    expect_page_views = async_method(_TrackingCore._expect_page_views)
+    expect_no_beacon = async_method(_TrackingCore._expect_no_beacon)
+    wait_for_sent = async_method(_TrackingCore._wait_for_sent)
+    _handle = async_method(_TrackingCore._fulfil)
 
-    async def _adrive(self, steps):
-        __tracebackhide__ = True
-        import asyncio
-        reply = error = None
-        while True:
-            try:
-                request = steps.send(reply) if error is None else steps.throw(error)
-            except StopIteration as stop:
-                return stop.value
-            reply = error = None
-            try:
-                if type(request) is Wait:
-                    await asyncio.sleep(request.ms / 1000)
-                else:
-                    reply = await request.fn(*request.args, **request.kwargs)
-            except Exception as exc:        # handed to the step, which decides
-                error = exc
