@@ -12,12 +12,8 @@ import asyncio
 import os
 import shutil
 
-try:                                        # the layout after the testing package split
-    from shim.testing import AsyncHubSpotTracking
-except ImportError:
-    from shim.testing.assertions import AsyncHubSpotTracking
-
 from shim.testing import chromium
+from shim.testing.assertions import AsyncHubSpotTracking
 
 SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 CHROMIUM_FLAGS = chromium.FLAGS             # as the tests launch it, without their host mapping

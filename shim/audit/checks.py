@@ -14,10 +14,8 @@ import re
 from shim.audit.reasons import ignored_problems as _ignored
 from shim.audit.reasons import problem
 
-try:                                        # the layout after the testing package split
-    from shim.testing import LOADER_URL, Beacon
-except ImportError:
-    from shim.testing.assertions import LOADER_URL, Beacon
+from shim.testing.beacons import Beacon
+from shim.testing.routing import LOADER_URL
 
 # code -> what it means, in a few words (the report's legend).
 CODES = {

@@ -19,10 +19,7 @@ caller (shim.audit.run) and passed in, so importing this module costs nothing.
 
 import asyncio
 
-try:                                        # the layout after the testing package split
-    from shim.testing import find_shim_js
-except ImportError:
-    from shim.testing.assertions import find_shim_js
+from shim.testing.routing import find_shim_js
 
 # The names this module has always offered (shim.audit.run, the tests).
 from shim.audit.browser import CHROMIUM_FLAGS, chromium_executable  # noqa: F401

@@ -22,10 +22,7 @@ from shim import __version__
 from shim.audit.checks import check_page, describe_beacon
 from shim.audit.route_checks import check_route, where
 
-try:                                        # the layout after the testing package split
-    from shim.testing import Beacon
-except ImportError:
-    from shim.testing.assertions import Beacon
+from shim.testing.beacons import Beacon
 
 
 def page_entry(facts, portal=None):

@@ -22,10 +22,7 @@ from shim.audit.checks import describe_beacon
 from shim.audit.reasons import ignored_problems, problem
 from shim.core.navigation import is_hash_route, location_key, path_and_fragment
 
-try:                                        # the layout after the testing package split
-    from shim.testing import Beacon
-except ImportError:
-    from shim.testing.assertions import Beacon
+from shim.testing.beacons import Beacon
 
 # How each common router pushes a view on a route change (docs/routers has them, tested).
 TRACK_EACH_ROUTE = (
