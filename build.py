@@ -62,7 +62,7 @@ AOT_JS = ROOT / "buildtools" / "aot.js"
 NODE_MODULES = ROOT / "buildtools" / "node_modules"
 
 # Runtime functions, and branches of the functions that ran, no test ever executed (keys from
-# buildtools/aot.js unitTable), made by `./dev coverage` (`python -m buildtools.coverage run`:
+# buildtools/coverage_cut.js unitTable), made by `./dev coverage` (`python -m buildtools.coverage run`:
 # build.py --coverage + the browser suite; see docs/performance.md, "Size"). Their bodies are
 # replaced by a throwing stub.
 CUT_FILE = ROOT / "buildtools" / "cut-functions.json"
@@ -77,7 +77,7 @@ def load_cut_keys():
                          f"redo the coverage run for {brython_runtime.BRYTHON_VERSION}")
     return data["cut"]
 
-# Minified runtime, cached by content hash (see buildtools/aot.js); HSQ_SHIM_NO_CACHE=1 disables it.
+# Minified runtime, cached by content hash (see buildtools/minify.js); HSQ_SHIM_NO_CACHE=1 disables it.
 CACHE_DIR = Path(tempfile.gettempdir()) / "hsq-shim-build-cache"
 
 # V8's explicit compile hint (Chromium 136+; other engines read a comment): compile every
@@ -111,7 +111,7 @@ APP_POSTLUDE = """]})(__BRYTHON__)"""
 
 # Start-up in short tasks (issue #8: no main-thread task over 50 ms). The script's own task only
 # compiles the file and runs the runtime's first segment; then the runtime steps ($hsq_rt, see
-# buildtools/aot.js) and the app steps ($hsq_app) run in order, as many per task as fit in
+# buildtools/staging.js) and the app steps ($hsq_app) run in order, as many per task as fit in
 # STEP_BUDGET_MS, each task queued with a MessageChannel message (no timer clamping, not throttled
 # like timers). The page's _hsq keeps collecting pushes meanwhile. A failing step stops the chain;
 # $B.handle_error prints the Python traceback, then re-throws: never let that reach the page.

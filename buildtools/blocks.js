@@ -1,6 +1,6 @@
 // Branches of the runtime's functions as units of the coverage cut (issue #29). The function cut
-// (buildtools/aot.js functionTable) stubs runtime functions no browser test ran; a function that
-// ran keeps every branch, though most handle types and cases the shim never meets (int() of
+// (buildtools/coverage_cut.js functionTable) stubs runtime functions no browser test ran; a function
+// that ran keeps every branch, though most handle types and cases the shim never meets (int() of
 // bytes, attribute names of SVG elements...). Here the branches of if/else, the cases of a
 // switch, both sides of `c ? a : b` and the right side of `a || b`, `a && b`, `a ?? b` are units
 // too: build.py --coverage counts them like functions, and a branch no test ran becomes
@@ -38,7 +38,7 @@ const LANGUAGE = new Set(['Array', 'Object', 'Number', 'String', 'Boolean', 'Sym
 const isFunction = (n) => n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' ||
   n.type === 'ArrowFunctionExpression';
 
-// fns: [{node, name, key}] of every function (aot.js functionTable); setUpFns: the set of function
+// fns: [{node, name, key}] of every function (coverage_cut.js functionTable); setUpFns: the set of function
 // nodes that only wrap set-up code (steps, immediately called segment wrappers).
 function blockTable(js, program, fns, setUpFns) {
   const byNode = new Map(fns.map(f => [f.node.start + ':' + f.node.end, f]));   // fns come from another parse

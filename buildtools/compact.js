@@ -14,7 +14,7 @@
 //         the helper rebuilds the same array, the name being the last dotted part of the
 //         qualname, the module frame[2], the file frame[3].__file__ (every frame array is
 //         [name, locals, <module>, <module's globals>, ...], checked here).
-// Rule 4: the line numbers left in frames (aot.js's dropLineNumbers removed the per-statement
+// Rule 4: the line numbers left in frames (positions.js's dropLineNumbers removed the per-statement
 //         ones): enter_frame's third argument (the `def` line), make_js_iterator's (a loop's
 //         line) and `<frame>.$lineno = <n>` become 0. Only a traceback reads them, and the
 //         bundle prints none (buildtools/runtime.py: a failed start-up prints the error's

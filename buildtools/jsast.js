@@ -15,6 +15,21 @@ function walk(node, visit, parent, key) {
   }
 }
 
+// Identifiers used by a node, property names excluded (conservative: shadowed names count too).
+function usedNames(node) {
+  const out = new Set();
+  walk(node, (n, parent, key) => {
+    if (n.type !== 'Identifier') return;
+    if (parent && parent.type === 'MemberExpression' && key === 'property' && !parent.computed) return;
+    if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' ||
+                   parent.type === 'PropertyDefinition') && key === 'key' && !parent.computed) return;
+    out.add(n.name);
+  });
+  return out;
+}
+
+function isB(node) { return node && node.type === 'Identifier' && node.name === '$B'; }
+
 // visit(node, parent, setUp): setUp is true outside every function but the runtime's steps (the
 // `$hsq_rt` array's functions) and the immediately called wrappers of its segments
 // (`(function($B){...})(__BRYTHON__)`), i.e. in code that runs once, at set-up.
@@ -31,4 +46,4 @@ function walkSetUp(node, visit, parent, setUp = true) {
   }
 }
 
-module.exports = {fail, walk, walkSetUp};
+module.exports = {fail, walk, walkSetUp, usedNames, isB};

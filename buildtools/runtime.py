@@ -6,7 +6,8 @@ Rule 1: every edit is a Patch, a Segment rule or the type table trim, and assert
         PatchError.
 Rule 2: pure text work only (no Node here), so tests can feed altered input cheaply.
         "extract" segments are handed to buildtools/aot.js, which keeps only their run-time
-        functions (found with a JS parser, see EXTRACT) and puts them at their placeholder.
+        functions (buildtools/extraction.js, with a JS parser, see EXTRACT) and puts them at
+        their placeholder.
 """
 import json
 import os
@@ -145,7 +146,7 @@ TEXT_PATCHES = [
      "", 1),
     # Start-up in short tasks: finalising every builtin type is one 60-80 ms loop under load.
     # Take a snapshot of the types here, finalise them in FINALIZE_CHUNKS later segments (each
-    # one step of the staged start-up, see buildtools/aot.js), in the same order.
+    # one step of the staged start-up, see buildtools/staging.js), in the same order.
     ("finalize_type loop over the builtin types: snapshot only",
      "for(var ns of[$B.builtin_types,$B.created_types]){for(var name in ns){var cls=ns[name]\n"
      "$B.finalize_type(cls)}}\n",
@@ -313,7 +314,7 @@ SEGMENT_RULES = [
 # builtins the segment defines). The segment is replaced by a few lines: the types stay in the
 # type table (other runtime code tests `isinstance(x, bytes)`) but have no methods, creating
 # one raises, and each function is a stub that raises, with the message of the coverage cut
-# (buildtools/aot.js cutFunctions): the shim's `except Exception` drops the command, and
+# (buildtools/coverage_cut.js cutFunctions): the shim's `except Exception` drops the command, and
 # tests/e2e's check for that message finds it. The segment must define exactly these $B
 # functions, so a Brython upgrade that adds one fails the build.
 REMOVED_TYPES = {
@@ -331,7 +332,7 @@ REMOVED_TYPES = {
 }
 REMOVED_MESSAGE = "hsq-shim: a Brython runtime function cut from this bundle was called"
 # segment -> (run-time $B functions to keep, $B functions known to be compile-time only).
-# buildtools/aot.js fails on any other $B assignment in the segment, so upgrades are noticed.
+# buildtools/extraction.js fails on any other $B assignment in the segment, so upgrades are noticed.
 EXTRACT = {
     # str.isdigit/isalpha/isidentifier/... call these
     "python_tokenizer": (["in_unicode_category", "is_XID_Start", "is_XID_Continue"], ["tokenizer"]),

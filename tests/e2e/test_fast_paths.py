@@ -2,7 +2,7 @@
 
 buildtools/runtime.py FAST_PATCHES shortcut Brython's generic protocol on the push path
 (attribute reads, `is`, `in` on a dict, dict iteration, len(), truth, t[i], method calls), and
-buildtools/aot.js fastLookups rewrites `type(x)` and late-assigned module names. Each must
+buildtools/lookups.js fastLookups rewrites `type(x)` and late-assigned module names. Each must
 return exactly what the generic path returns, and leave every case it does not take to it.
 CASES below runs the same code under CPython (in this test) and in a bundle built with the
 real runtime (no coverage cut, unminified): the two lists of reprs must be equal. The cases
