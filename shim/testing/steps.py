@@ -50,7 +50,10 @@ def drive(steps, sleep):
 
 
 async def adrive(steps):
-    """Run `steps` with async Playwright: every Call is awaited."""
+    """Run `steps` with async Playwright: every Call is awaited.
+
+    drive's twin, line for line: a loop cannot await in one API and not in the other, so
+    the two drivers are the only code written twice; every step is written once."""
     __tracebackhide__ = True
     import asyncio                          # here: the plugin's import stays cheap
     reply = error = None
