@@ -192,6 +192,16 @@ class TestKnown:
         other = replaced(event, "_text", "x" * 999 + "y")
         assert verdict([url(event, "/__ptbe.gif")], [url(other, "/__ptbe.gif")])[0] == DIFFERENT
 
+    def test_an_identity_value_cut_to_the_shims_limit(self):
+        identity = lambda bio: "email=ada%40example.com&bio=" + bio
+        event = [("n", "pe1_x"), ("i", identity("y" * 1200))]
+        cut = replaced(event, "i", identity("y" * 1000))
+        assert verdict([url(event, "/__ptbe.gif")], [url(cut, "/__ptbe.gif")])[0] == DELIBERATE
+        other = replaced(event, "i", identity("y" * 999 + "z"))
+        assert verdict([url(event, "/__ptbe.gif")], [url(other, "/__ptbe.gif")])[0] == DIFFERENT
+        another_email = replaced(event, "i", "email=eve%40example.com&bio=" + "y" * 1000)
+        assert verdict([url(event, "/__ptbe.gif")], [url(another_email, "/__ptbe.gif")])[0] == DIFFERENT
+
     def test_only_an_error_report_may_be_missing_as_one(self):
         error = [("w", str(NOW)), ("m", "TypeError: x"), ("j", "1.1")]
         assert verdict([url(VIEW), url(error, "/__pto.gif")], [url(VIEW)])[0] == DELIBERATE
