@@ -161,14 +161,17 @@ class Starter:
                     continue
                 elif not load.idle():
                     self.env = page_env(self.canonical)
+                    waits = load.pushes_wait()
                     effects = load.step(self.env, over)
                     # The page code a step calls (a pushed function, a listener) gets a
                     # `_hsq.push` that runs at once, as HubSpot's does while it processes
-                    # the queue; between steps the page's pushes queue up (Rule 2).
-                    try:
-                        queue.push = self.push
-                    except Exception:
-                        pass                # frozen: its pushes throw, as they would anyway
+                    # the queue; between steps, and from the consent listeners the set-up
+                    # calls, the page's pushes queue up (Rule 2; loading.py, Rule 6).
+                    if not waits:
+                        try:
+                            queue.push = self.push
+                        except Exception:
+                            pass            # frozen: its pushes throw, as they would anyway
                     self.runner.run(effects)
                     _delete_property(queue, "push")
                 else:

@@ -57,7 +57,7 @@ def ignored_problems(item):
             message += (" (given a string, it sends every character as a property of its own, "
                         "0=%s&1=%s..., and the contact record gets them)" % (got[1:2], got[2:3]))
         return [problem("bad-argument", message + ". Pass %s." % wanted, **evidence)]
-    if reason in ("the event needs a string name", "the event needs an id",
+    if reason in ("the event needs a name", "the event needs an id",
                   "the event must be an id or an object with an id"):
         what = "a name" if name == "trackCustomBehavioralEvent" else "an id"
         return [problem("event-without-name",

@@ -73,8 +73,10 @@ def simple_pairs(name, args):
 def custom_event_pairs(event):
     """trackCustomBehavioralEvent({name, properties}) -> n, then `_<key>` per property."""
     name = event["name"] if "name" in event else None
+    if type(name) is int or type(name) is float or type(name) is bool:
+        name = scalar_text(name)            # HubSpot sends a number or boolean as its text
     if type(name) is not str or not name:
-        return None, "the event needs a string name"
+        return None, "the event needs a name"
     pairs = [("n", cut(name))]
     problem = None
     properties = event["properties"] if "properties" in event else None

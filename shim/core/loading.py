@@ -23,6 +23,10 @@ Rule 5: the automatic page view ends its step, so its beacon goes out before the
         continues; so does an entry that calls the page's code (a pushed function, a
         listener), so what that code pushes runs before the next entry, as HubSpot runs
         pushes at once while it processes the queue (the adapter's job).
+Rule 6: the set-up ends its step too. The consent listeners it calls (`_hsp`) are the
+        banner's: HubSpot's banner calls them before its tracker reads the queue, so what
+        they push waits behind everything queued, the automatic view included
+        (`pushes_wait`).
 """
 
 from shim.core.commands import (CONFIG, FUNCTION, OPTIONAL, PASSES, PRIORITY, SIGNATURES, Command,
@@ -59,6 +63,10 @@ class Load:
         self.rest = []
         self.stage = CONFIG_PASS
         self.index = 0                      # next item of the current pass
+
+    def pushes_wait(self):
+        """The next step's page code pushes into the queue, not at once (Rule 6)."""
+        return self.stage <= SET_UP
 
     def idle(self):
         """Every entry added so far has run; only finish() is left."""
@@ -131,8 +139,7 @@ class Load:
                 self.privacy_entries = None
                 self.stage = PRIORITY_PASS
                 self._settle()
-                if self.stage == IDLE or over():
-                    return effects
+                return effects
             else:
                 return effects
 

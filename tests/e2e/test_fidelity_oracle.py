@@ -9,7 +9,9 @@ without HubSpot's files (`python -m fidelity --hubspot DIR` runs the comparison 
   - `?__hs_email=` in the page URL identifies the visitor;
   - `u` and `b` are the cookies the browser shows as the beacon goes;
   - the duplicate guard drops only an exact repeat (a reset visitor's view goes out);
-  - OPT_IN before any decision: `cc=0`, no cookie, listeners wait for the decision.
+  - OPT_IN before any decision: `cc=0`, no cookie, listeners wait for the decision;
+  - later runs (TestAsBuild1398): a queued consent listener's pushes wait behind the
+    automatic view, a number or boolean names a custom event, and more.
 
 Pages are served by routes on https://www.example.com, the shim at /static/hsq-shim.js.
 """
@@ -196,6 +198,20 @@ class TestAsBuild1398:
                                    ("fvi", "v2"), ("lfi", "7"), ("ft", "0")]
         assert cta.fields[:3] == [("k", "12"), ("aij", '["cta-1","placement-2"]'), ("rfc", "8")]
         assert survey.fields[:3] == [("k", "26"), ("st", "NPS"), ("si", "42")]
+
+    def test_what_a_queued_consent_listener_pushes_goes_out_after_the_automatic_view(self, page):
+        # HubSpot's banner calls it before its tracker reads _hsq: the push waits in the queue.
+        before = ("window._hsp = [['addPrivacyConsentListener', function (consent) {"
+                  " _hsq.push(['trackEvent', {id: 'consent', value: String(consent.allowed)}]); }]];")
+        tracking = open_page(page, html(before))
+        [view, event] = tracking.wait_for_sent()
+        assert (view.params["k"], event.params["k"], event.params["m"]) == ("1", "3", "true")
+
+    def test_a_custom_event_named_by_a_number_is_sent_with_its_text(self, page):
+        tracking = open_page(page, html())
+        page.evaluate("_hsq.push(['trackCustomBehavioralEvent', {name: 42, properties: {a: 1}}])")
+        event = tracking.wait_for_sent()[-1]
+        assert (event.endpoint, event.params["n"]) == ("/__ptbe.gif", "42")
 
     def test_set_path_sends_a_number_as_text(self, page):
         tracking = open_page(page, html())

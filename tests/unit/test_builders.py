@@ -28,9 +28,15 @@ class TestCustomEventPairs:
                                                                    "none": []}})
         assert pairs == [("n", "e"), ("_tags", "a"), ("_tags", "2"), ("_tags", "")]
 
-    @pytest.mark.parametrize("event", [{}, {"name": ""}, {"name": 5}, {"name": None}])
-    def test_without_a_string_name_nothing_is_sent(self, event):
-        assert custom_event_pairs(event) == (None, "the event needs a string name")
+    @pytest.mark.parametrize("event", [{}, {"name": ""}, {"name": None},
+                                       {"name": ["e"]}, {"name": {"n": "e"}}])
+    def test_without_a_name_nothing_is_sent(self, event):
+        assert custom_event_pairs(event) == (None, "the event needs a name")
+
+    @pytest.mark.parametrize("name, sent", [(42, "42"), (0, "0"), (1.5, "1.5"), (True, "true")])
+    def test_a_number_or_boolean_name_is_sent_as_its_text_as_hubspot_sends_it(self, name, sent):
+        pairs, _ = custom_event_pairs({"name": name, "properties": {"a": 1}})
+        assert pairs == [("n", sent), ("_a", "1")]
 
     def test_properties_that_are_not_an_object_are_dropped_and_the_event_still_sent(self):
         pairs, problem = custom_event_pairs({"name": "e", "properties": ["x"]})

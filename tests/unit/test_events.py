@@ -38,7 +38,7 @@ class TestCustomBehavioralEvent:
     def test_without_a_name_nothing_is_sent_and_the_reason_is_kept(self):
         effects = push(loaded(), "trackCustomBehavioralEvent", {"properties": {}})
         assert beacons(effects) == []
-        assert ignored(effects) == [("trackCustomBehavioralEvent", "the event needs a string name")]
+        assert ignored(effects) == [("trackCustomBehavioralEvent", "the event needs a name")]
 
 
 class TestLegacyEvent:

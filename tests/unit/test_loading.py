@@ -78,6 +78,7 @@ class TestOrderAcrossSlices:
 
     def test_the_automatic_view_ends_its_slice(self):
         tracker, run = begin(QUEUE, mark=2)         # the script ran after two entries
+        assert beacons(run.step(make_env(), lambda: False)) == []   # the config pass, the set-up
         first = run.step(make_env(), lambda: False)
         # The event queued before the script, then the automatic view: every setPath and
         # the config pass ran first, whatever their place in the queue.
@@ -115,9 +116,37 @@ class TestPrelude:
     def test_a_function_ends_its_step_so_what_it_pushes_runs_next(self):
         called = PageFunction(lambda *args: None)
         tracker, run = begin([called, ["trackEvent", "x"]])
+        run.step(make_env(), lambda: False)         # the set-up (Rule 6)
         first = run.step(make_env(), lambda: False)
         assert [type(e).__name__ for e in first][-1] == "CallPageFunction"
         assert beacons(first) == []
+
+
+class TestConsentListenersAtSetUp:
+    """The set-up calls the page's consent listeners (`_hsp`) in a step of its own, and
+    what they push waits in the queue (loading.py, Rule 6): HubSpot's banner calls them
+    before its tracker reads the queue, so their events go out after the automatic view."""
+
+    def test_the_set_up_step_calls_the_consent_listener_and_its_pushes_wait(self):
+        listener = ["addPrivacyConsentListener", PageFunction(lambda consent: None)]
+        tracker = make_tracker()
+        run = tracker.begin_load(privacy_entries=[listener], mark=None)
+        run.add(["trackEvent", "queued"])
+        assert run.pushes_wait()
+        set_up = run.step(make_env(), lambda: False)
+        assert [type(e).__name__ for e in set_up].count("CallListener") == 1
+        assert beacons(set_up) == []                    # the step ends with the set-up
+        assert not run.pushes_wait()                    # later steps' page code pushes at once
+
+    def test_what_the_listener_pushed_goes_out_after_the_automatic_view(self):
+        listener = ["addPrivacyConsentListener", PageFunction(lambda consent: None)]
+        tracker = make_tracker()
+        run = tracker.begin_load(privacy_entries=[listener], mark=None)
+        run.step(make_env(), lambda: False)
+        run.add_late(["trackEvent", "from-the-listener"])  # the adapter reads the Array
+        effects = flat(drain(run, 100)) + run.finish()
+        assert [(params(b)["k"], params(b).get("n")) for b in beacons(effects)] == [
+            ("1", None), ("3", "from-the-listener")]
 
 
 class TestLateEntries:

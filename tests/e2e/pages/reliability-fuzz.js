@@ -171,6 +171,15 @@
     for (var i = 0; i < 20; i++) { var v = value(rng); if (typeof v !== 'string') return v; }
     return 5;
   }
+  // Not a name a custom event is sent with: a number or boolean is sent as its text, as
+  // HubSpot does.
+  function notName(rng) {
+    for (var i = 0; i < 20; i++) {
+      var v = value(rng);
+      if (['string', 'number', 'bigint', 'boolean'].indexOf(typeof v) < 0) return v;
+    }
+    return null;
+  }
   function notObject(rng) {
     for (var i = 0; i < 20; i++) {
       var v = value(rng);
@@ -187,7 +196,7 @@
     if (r < 0.62) return [['setPath', notString(rng)]];
     if (r < 0.67) return [['identify', notObject(rng)]];
     if (r < 0.70) return [['identify', pick(rng, [throwingGetter, function () { return throwingProxy({}); }, revokedProxy])()]];
-    if (r < 0.74) return [['trackCustomBehavioralEvent', {name: notString(rng), properties: value(rng)}]];
+    if (r < 0.74) return [['trackCustomBehavioralEvent', {name: notName(rng), properties: value(rng)}]];
     if (r < 0.77) return [['trackCustomBehavioralEvent', throwingGetter()]];
     if (r < 0.80) return [['trackEvent', pick(rng, [null, undefined, {}, {id: ''}, {value: 5}, true])]];
     if (r < 0.83) return [['setPortalId', pick(rng, [-1, 0, 'abc', {}, [], '1'.repeat(40), NaN])]];
