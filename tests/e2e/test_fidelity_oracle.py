@@ -207,11 +207,14 @@ class TestAsBuild1398:
         [view, event] = tracking.wait_for_sent()
         assert (view.params["k"], event.params["k"], event.params["m"]) == ("1", "3", "true")
 
-    def test_a_custom_event_named_by_a_number_is_sent_with_its_text(self, page):
+    def test_a_custom_event_named_by_a_number_or_a_boolean_is_sent_with_its_text(self, page):
         tracking = open_page(page, html())
-        page.evaluate("_hsq.push(['trackCustomBehavioralEvent', {name: 42, properties: {a: 1}}])")
-        event = tracking.wait_for_sent()[-1]
-        assert (event.endpoint, event.params["n"]) == ("/__ptbe.gif", "42")
+        page.evaluate("""_hsq.push(['trackCustomBehavioralEvent', {name: 42, properties: {a: 1}}]);
+                         _hsq.push(['trackCustomBehavioralEvent', {name: true}]);
+                         _hsq.push(['trackCustomBehavioralEvent', {name: 1.5}]);""")
+        events = tracking.wait_for_sent()[1:]
+        assert [(e.endpoint, e.params["n"]) for e in events] == [
+            ("/__ptbe.gif", "42"), ("/__ptbe.gif", "true"), ("/__ptbe.gif", "1.5")]
 
     def test_set_path_sends_a_number_as_text(self, page):
         tracking = open_page(page, html())
