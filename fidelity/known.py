@@ -19,7 +19,9 @@ from urllib.parse import parse_qsl
 from fidelity.compare import (BEACON_MISSING, COOKIE_EXTRA, COOKIE_MISSING, COOKIE_VALUE,
                               PARAM_EXTRA, PARAM_MISSING, PARAM_VALUE, RUN_NOTE, Difference)
 from fidelity.mask import FINGERPRINT
+from fidelity.scenario import DAY_MS, NOW_MS
 from shim.core.beacon import MAX_VALUE
+from shim.core.visitor import parse_hstc
 
 DELIBERATE, VERSION = "deliberate", "version"
 IDENTICAL, DIFFERENT = "identical", "DIFFERENT"
@@ -51,12 +53,33 @@ def characters_as_keys(value):
 
 
 def identify_not_object(d, scenario, hubspot, shim):
-    return d.what == PARAM_MISSING and d.key == "i" and characters_as_keys(d.hubspot)
+    """identify('text'): one key per character; identify(null) or identify(): an empty `i`."""
+    return (d.what == PARAM_MISSING and d.key == "i"
+            and (d.hubspot == "" or characters_as_keys(d.hubspot)))
 
 
 def event_without_name(d, scenario, hubspot, shim):
-    return (d.what == BEACON_MISSING and d.beacon.endpoint.endswith("/__ptbe.gif")
-            and d.beacon.get("n") is None)
+    """HubSpot's events without a name: a custom event without `n` or named by an object,
+    a legacy event with an empty `n` (no id) or without `k` (neither id nor object)."""
+    if d.what != BEACON_MISSING:
+        return False
+    beacon = d.beacon
+    if beacon.endpoint.endswith("/__ptbe.gif"):
+        return beacon.get("n") is None or beacon.get("n") == "[object Object]"
+    return (beacon.endpoint.endswith("/__ptq.gif")
+            and (beacon.get("k") is None or (beacon.get("k") == "3" and not beacon.get("n"))))
+
+
+def set_path_not_text(d, scenario, hubspot, shim):
+    """setPath({...}): HubSpot sends `po=[object Object]`, the shim refuses the call."""
+    return d.what == PARAM_MISSING and d.key == "po" and d.hubspot == "[object Object]"
+
+
+def no_cookies_under_do_not_track(d, scenario, hubspot, shim):
+    """After doNotTrack, resetVisitor: HubSpot writes a new visitor's cookies, the shim none."""
+    code = " ".join(list(scenario.before) + [step.code for step in scenario.steps])
+    return (d.what == COOKIE_MISSING and d.key in VISITOR_COOKIES and "doNotTrack" in code
+            and "resetVisitor" in code)
 
 
 def properties_not_object(d, scenario, hubspot, shim):
@@ -100,10 +123,20 @@ def repeated_view(d, scenario, hubspot, shim):
 
 def malformed_hstc_echoed(d, scenario, hubspot, shim):
     """HubSpot's `u` repeating the page's malformed __hstc cookie (it reads `u` from the
-    cookie when it sends: this shows when its tracker runs before its banner)."""
+    cookie when it sends: this shows when its tracker runs before its banner); or HubSpot
+    keeping as its visitor an __hstc the shim refuses (a token that is not 32 hex
+    characters), where the shim starts a new one."""
     held = scenario.cookies.get("__hstc")
-    return (held is not None and len(held.split(".")) != 6 and d.key == "u"
-            and d.what in (PARAM_MISSING, PARAM_VALUE) and d.hubspot == held)
+    if held is None:
+        return False
+    if (len(held.split(".")) != 6 and d.key == "u" and d.what in (PARAM_MISSING, PARAM_VALUE)
+            and d.hubspot == held):
+        return True
+    if parse_hstc(held, NOW_MS + DAY_MS) is not None:
+        return False
+    if d.what == PARAM_VALUE:
+        return d.key in ("vi", "nc", "u", "b")
+    return d.what == COOKIE_VALUE and d.key in ("__hstc", "hubspotutk", "__hssc")
 
 
 LINK_TOKEN = re.compile(r"[?&]__hstc=[0-9]+\.([0-9a-f]{32})\.")
@@ -181,6 +214,9 @@ KNOWN = [
     Known(DELIBERATE, "no fingerprint (bfp, hsfp)", no_fingerprint, everywhere=True),
     Known(DELIBERATE, "identify with a non-object is dropped", identify_not_object),
     Known(DELIBERATE, "an event without a name is dropped", event_without_name),
+    Known(DELIBERATE, "setPath with an object is refused", set_path_not_text),
+    Known(DELIBERATE, "under doNotTrack no visitor cookie is written",
+          no_cookies_under_do_not_track),
     Known(DELIBERATE, "custom-event properties that are not an object are left out",
           properties_not_object),
     Known(DELIBERATE, "the duplicate guard drops an exact repeat of the previous view",

@@ -1,6 +1,6 @@
 """Scenarios: entries HubSpot's tracker was never meant to get."""
 
-from fidelity.scenario import Push, Scenario, Wait
+from fidelity.scenario import Push, Run, Scenario, Wait
 
 BAD = [
     Scenario("bad-identify-string", "identify with a string instead of an object.",
@@ -24,6 +24,29 @@ BAD = [
              steps=[Push("undefined"), Push("{}")]),
     Scenario("bad-legacy-event-null", "trackEvent with null: HubSpot's tracker throws.",
              steps=[Push("['trackEvent', null]"), Push("['trackEvent', {id: 'after', value: 1}]")]),
+    Scenario("bad-identify-empty", "identify with null, then with nothing, then an event.",
+             steps=[Push("['identify', null]"), Push("['identify']"),
+                    Push("['trackCustomBehavioralEvent', {name: 'pe20632911_x'}]")]),
+    Scenario("bad-identify-email-number", "identify with a number as the email, then an event.",
+             steps=[Push("['identify', {email: 42}]"),
+                    Push("['trackCustomBehavioralEvent', {name: 'pe20632911_x'}]")]),
+    Scenario("bad-legacy-event-without-id",
+             "trackEvent without an id, with an empty one, empty, with true, with an array.",
+             steps=[Push("['trackEvent', {value: 5}]"), Push("['trackEvent', {id: '', value: 5}]"),
+                    Push("['trackEvent', {}]"), Push("['trackEvent', true]"),
+                    Push("['trackEvent', ['a', 1]]")]),
+    Scenario("bad-event-name-values", "Custom events named by a number, a boolean, an object.",
+             steps=[Push("['trackCustomBehavioralEvent', {name: 42, properties: {a: 1}}]"),
+                    Push("['trackCustomBehavioralEvent', {name: true}]"),
+                    Push("['trackCustomBehavioralEvent', {name: {a: 1}}]")]),
+    Scenario("bad-set-path-object", "setPath with an object, then a view.",
+             steps=[Wait("2200"), Push("['setPath', {a: 1}]"), Push("['trackPageView']")]),
+    Scenario("bad-nested-entries", "An entry in an array, a number as the method, an array "
+             "as identify's argument.",
+             before=["[['trackPageView']]", "[42]", "['identify', [1, 2]]"]),
+    Scenario("bad-push-several-entries", "One push with two entries.",
+             steps=[Wait("2200"),
+                    Run("window._hsq.push(['setPath', '/many'], ['trackPageView'])")]),
     Scenario("bad-set-path-values", "setPath with a number, then an empty path.",
              steps=[Wait("2200"), Push("['setPath', 42]"), Push("['trackPageView']"),
                     Push("['setPath', '']"), Push("['trackPageView']")]),

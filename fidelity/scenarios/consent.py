@@ -68,6 +68,25 @@ CHANGES = [
              steps=[PushPrivacy("['revokeCookieConsent']"), Push(EVENT)]),
     Scenario("consent-listener", "A consent listener sends the consent object it gets.",
              policy="OPT_IN", cookies=ACCEPTED, steps=[Push(CONSENT_REPORT)]),
+    Scenario("consent-listener-queued",
+             "A consent listener queued on `_hsp` before the script pushes an event.",
+             policy="OPT_IN", cookies=ACCEPTED,
+             privacy=["['addPrivacyConsentListener', function (consent) { window._hsq.push("
+                      "['trackEvent', {id: 'consent', value: String(consent.allowed)}]); }]"]),
+    Scenario("consent-listener-notify", "NOTIFY: a consent listener reports what it gets.",
+             policy="NOTIFY", steps=[Push(CONSENT_REPORT)]),
+    Scenario("consent-listener-no-cookies", "NO_COOKIES: a consent listener reports what it gets.",
+             policy="NO_COOKIES", steps=[Push(CONSENT_REPORT)]),
+    Scenario("consent-listener-opt-in-accept",
+             "OPT_IN: a consent listener registered before the visitor accepts.",
+             policy="OPT_IN", steps=[Push(CONSENT_REPORT), Accept()]),
+    Scenario("consent-listener-opt-in-decline",
+             "OPT_IN: a consent listener registered before the visitor declines.",
+             policy="OPT_IN", steps=[Push(CONSENT_REPORT), Decline()]),
+    Scenario("policy-opt-in-accept-then-event", "OPT_IN: the visitor accepts, then an event.",
+             policy="OPT_IN", steps=[Accept(), Push(EVENT)]),
+    Scenario("policy-opt-in-declined-event", "OPT_IN, refused earlier: an event.",
+             policy="OPT_IN", cookies=DECLINED, steps=[Push(EVENT)]),
 ]
 
 DO_NOT_TRACK = [
@@ -80,4 +99,8 @@ DO_NOT_TRACK = [
              cookies={"__hs_do_not_track": "yes"}, before=["['doNotTrack', {track: true}]"]),
     Scenario("dnt-false", "doNotTrack(false) after load: it opts out too.",
              steps=[Push("['doNotTrack', false]"), Push(EVENT)]),
+    Scenario("dnt-then-reset-visitor", "doNotTrack, then resetVisitor and an event.",
+             steps=[Push("['doNotTrack']"), Push("['resetVisitor']"), Push(EVENT)]),
+    Scenario("dnt-queued-after-identify", "identify then doNotTrack queued before the script.",
+             before=["['identify', {email: 'ada@example.com'}]", "['doNotTrack']"]),
 ]

@@ -9,7 +9,7 @@ from fidelity.compare import (BEACON_EXTRA, BEACON_MISSING, BEACON_ORDER, COOKIE
                               PARAM_VALUE, Masked, compare)
 from fidelity.known import DELIBERATE, DIFFERENT, IDENTICAL, VERSION, classify
 from fidelity.mask import Masker
-from fidelity.scenario import PushPrivacy, Scenario
+from fidelity.scenario import Push, PushPrivacy, Scenario
 from shim.core.codec import encode_query
 
 WINDOW = (1796000000000, 1796000600000)
@@ -79,7 +79,7 @@ class TestBeacons:
         assert whats(left) == [(BEACON_ORDER, None), (PARAM_VALUE, "n")]
 
     def test_a_beacon_only_on_one_side(self):
-        legacy = replaced(VIEW, "k", "3")
+        legacy = replaced(VIEW, "k", "3") + [("n", "signup")]
         status, left, _ = verdict([url(VIEW), url(legacy)], [url(VIEW)])
         assert whats(left) == [(BEACON_MISSING, None)]
         status, left, _ = verdict([url(VIEW)], [url(VIEW), url(legacy)])
@@ -201,6 +201,35 @@ class TestKnown:
         assert verdict([url(event, "/__ptbe.gif")], [url(other, "/__ptbe.gif")])[0] == DIFFERENT
         another_email = replaced(event, "i", "email=eve%40example.com&bio=" + "y" * 1000)
         assert verdict([url(event, "/__ptbe.gif")], [url(another_email, "/__ptbe.gif")])[0] == DIFFERENT
+
+    def test_events_hubspot_sends_without_a_name_or_id_are_excused_and_no_other(self):
+        def missing(params, endpoint):
+            return verdict([url(VIEW), url(params, endpoint)], [url(VIEW)])[0]
+        assert missing([("k", "3"), ("n", ""), ("m", "5")], "/__ptq.gif") == DELIBERATE
+        assert missing([("sd", "1x1"), ("a", "123")], "/__ptq.gif") == DELIBERATE   # no k
+        assert missing([("n", "[object Object]")], "/__ptbe.gif") == DELIBERATE
+        assert missing([("k", "3"), ("n", "signup"), ("m", "")], "/__ptq.gif") == DIFFERENT
+        assert missing([("n", "pe1_x")], "/__ptbe.gif") == DIFFERENT
+
+    def test_set_path_with_an_object_is_excused_as_refused(self):
+        view = VIEW + [("po", "[object Object]")]
+        assert verdict([url(view)], [url(VIEW)])[0] == DELIBERATE
+        assert verdict([url(VIEW + [("po", "/a")])], [url(VIEW)])[0] == DIFFERENT
+
+    def test_cookies_written_under_do_not_track_only_after_a_reset_are_excused(self):
+        hstc = [cookie("__hstc", "1.%s.1.1.1.1" % ("b" * 32))]
+        reset = Scenario("r", "doc", steps=[Push("['doNotTrack']"), Push("['resetVisitor']")])
+        assert verdict([], [], reset, hubspot_cookies=hstc)[0] == DELIBERATE
+        dnt_only = Scenario("d", "doc", steps=[Push("['doNotTrack']")])
+        assert verdict([], [], dnt_only, hubspot_cookies=hstc)[0] == DIFFERENT
+
+    def test_an_hstc_the_shim_refuses_may_be_kept_by_hubspot(self):
+        long_token = "1.%s.1700000000000.1700000000000.1700000000000.3" % ("a" * 300)
+        theirs = replaced(VIEW, "vi", "a" * 300)
+        refused = Scenario("t", "doc", cookies={"__hstc": long_token})
+        assert verdict([url(theirs)], [url(VIEW)], refused)[0] == DELIBERATE
+        valid = Scenario("v", "doc", cookies={"__hstc": long_token.replace("a" * 300, "c" * 32)})
+        assert verdict([url(theirs)], [url(VIEW)], valid)[0] == DIFFERENT
 
     def test_only_an_error_report_may_be_missing_as_one(self):
         error = [("w", str(NOW)), ("m", "TypeError: x"), ("j", "1.1")]
