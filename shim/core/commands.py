@@ -92,13 +92,18 @@ def _function(value):
     return value.function if type(value) is PageFunction else None
 
 
-def _text_id(value):
+def text_id(value):
     # Page ids, event ids: strings, or numbers HubSpot would stringify.
     if type(value) is str and value:
         return value
     if (type(value) is int or type(value) is float) and type(value) is not bool:
         return str(int(value)) if value == int(value) else str(value)
     return None
+
+
+def _id_value(value):
+    # setPageId: the id as given, as its listeners get it (the tracker makes the text).
+    return value if text_id(value) is not None else None
 
 
 def _anything(value):
@@ -117,7 +122,8 @@ def _host(value):
 
 KIND_NAMES = {_string: "a string", _path: "a string path", _portal: "a positive portal id",
               _mapping: "an object", _flag: "true or false", _function: "a function",
-              _text_id: "a string or number id", _anything: "a value", _host: "a host name such as track.hubspot.com"}
+              text_id: "a string or number id", _id_value: "a string or number id",
+              _anything: "a value", _host: "a host name such as track.hubspot.com"}
 
 # The load passes an `_hsq` entry queued before load runs in (queue.py).
 CONFIG = "config"
@@ -148,7 +154,7 @@ HSQ = {
     "trackConversion": ((_anything,), (_anything,), REST, False, "track_event"),
     "setContentType": ((_string,), (), PRIORITY, True, "set_content_type"),
     "setCanonicalUrl": ((_string,), (), PRIORITY, True, "page.canonical_url"),
-    "setPageId": ((_text_id,), (), PRIORITY, True, "set_page_id"),
+    "setPageId": ((_id_value,), (), PRIORITY, True, "set_page_id"),
     "setContentMetadata": ((_mapping,), (), PRIORITY, True, "set_content_metadata"),
     "setTargetedContentMetadata": ((_anything,), (), PRIORITY, True, "set_targeted_content"),
     "addIdentityListener": ((_function,), (), REST, False, "add_listener"),
@@ -162,7 +168,7 @@ HSQ = {
     "resetVisitorIdentity": ((), (), REST, False, "reset_visitor"),
     "setTrackingEnabled": ((_flag,), (), PRIORITY, True, "beacons.enabled"),
     "setLimitTrackingToCookieDomains": ((_flag,), (), PRIORITY, True, "beacons.limit_to_cookie_domains"),
-    "trackClick": ((_string, _text_id), (_mapping,), REST, True, "track_click"),
+    "trackClick": ((_string, text_id), (_mapping,), REST, True, "track_click"),
     "trackFormView": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
     "trackFormInstall": ((), (_anything, _anything, _anything), REST, False, "track_simple"),
     "trackFormVisible": ((), (_anything, _anything, _anything), REST, False, "track_simple"),

@@ -136,9 +136,14 @@ def legacy_event_pairs(args, call=None, hstc=""):
     return pairs, None
 
 
-def click_entry(portal_id, event_id):
+def click_entry(portal_id, event_id, options):
     """The entry a trackClick binding pushes on click: a custom event for this portal's
-    'pe<portal>_' ids, a legacy event otherwise."""
+    'pe<portal>_' ids, a legacy event otherwise, with the options' keys (`url`...) after
+    its id, as HubSpot sends them."""
     if portal_id is not None and event_id.startswith("pe" + portal_id + "_"):
         return ["trackCustomBehavioralEvent", {"name": event_id}]
-    return ["trackEvent", event_id]
+    if not options:
+        return ["trackEvent", event_id]
+    event = {"id": event_id}
+    event.update(options)
+    return ["trackEvent", event]

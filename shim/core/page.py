@@ -42,6 +42,7 @@ class PageState:
         self.path = None                    # set by setPath; None means "pu only"
         self.previous_path = None
         self.page_id = None
+        self.page_id_given = None           # as setPageId got it: its listeners' value
         self.content_type = None
         self.canonical_url = None
         self.content_metadata = None

@@ -26,7 +26,8 @@ Rule 4: the Tracker is the composition root; its state lives in small objects, e
 from shim.core.beacon import (DEFAULT_TRACKING_HOST, EVENT_PATH, MAX_VALUE, PAGE_VIEW_PATH, Beacons,
                               has_long_text)
 from shim.core.codec import encode_component
-from shim.core.commands import FUNCTION, HSQ, OPTIONAL, SIGNATURES, Command, Ignored, describe, parse
+from shim.core.commands import (FUNCTION, HSQ, OPTIONAL, SIGNATURES, Command, Ignored, describe, parse,
+                                text_id)
 from shim.core.cookies import DEBUG_COOKIE, parse_cookies
 from shim.core.effects import BindClick, CallPageFunction, Log, Skip
 from shim.core.consent import EXPIRE_FROM_FIRST_VISIT, NO_BANNER, REVOKED_COOKIES
@@ -244,7 +245,8 @@ class Tracker:
         self.listeners.rebind(self.loaded, effects)
 
     def set_page_id(self, args, env, effects):
-        self.page.page_id = args[0]
+        self.page.page_id = text_id(args[0])
+        self.page.page_id_given = args[0]
         self.listeners.notify("page_id", [args[0]], effects)
 
     def set_content_type(self, args, env, effects):
@@ -307,8 +309,8 @@ class Tracker:
     def track_click(self, args, env, effects):
         options = args[2] if len(args) > 2 and args[2] is not None else {}
         url = options["url"] if "url" in options and type(options["url"]) is str else None
-        self.listeners.bind(BindClick(args[0], click_entry(self.beacons.portal_id, args[1]), url),
-                            self.loaded, effects)
+        self.listeners.bind(BindClick(args[0], click_entry(self.beacons.portal_id, args[1], options),
+                                      url), self.loaded, effects)
 
     def refresh_page_handlers(self, args, env, effects):
         self.listeners.rebind(self.loaded, effects)

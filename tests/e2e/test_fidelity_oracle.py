@@ -216,6 +216,21 @@ class TestAsBuild1398:
         assert [(e.endpoint, e.params["n"]) for e in events] == [
             ("/__ptbe.gif", "42"), ("/__ptbe.gif", "true"), ("/__ptbe.gif", "1.5")]
 
+    def test_a_click_binding_sends_its_options_with_the_event(self, page):
+        tracking = open_page(page, html() + '<button id="buy">buy</button>')
+        page.evaluate("_hsq.push(['trackClick', '#buy', 'buy-click', {url: location.href}])")
+        page.dispatch_event("#buy", "mousedown")
+        event = tracking.wait_for_sent()[-1]
+        assert event.fields[:4] == [("id", "buy-click"), ("url", SITE + "page"), ("k", "3"),
+                                    ("n", "buy-click")]
+
+    def test_a_page_id_listener_gets_the_id_as_the_page_gave_it(self, page):
+        tracking = open_page(page, html("_hsq.push(['setPageId', 55]);"))
+        assert tracking.wait_for_sent()[0].params["pi"] == "55"
+        got = page.evaluate("""() => new Promise(done =>
+            _hsq.push(['addPageIdListener', id => done([typeof id, id])]))""")
+        assert got == ["number", 55]
+
     def test_set_path_sends_a_number_as_text(self, page):
         tracking = open_page(page, html())
         page.evaluate("_hsq.push(['setPath', 42]); _hsq.push(['trackPageView'])")

@@ -120,15 +120,20 @@ class TestSimplePairs:
 
 
 class TestClickEntry:
-    """events.click_entry(portal_id, event_id): what a trackClick binding pushes"""
+    """events.click_entry(portal_id, event_id, options): what a trackClick binding pushes"""
 
     def test_this_portals_pe_ids_are_custom_events(self):
-        assert click_entry("123", "pe123_clicked") == ["trackCustomBehavioralEvent",
-                                                       {"name": "pe123_clicked"}]
+        assert click_entry("123", "pe123_clicked", {}) == ["trackCustomBehavioralEvent",
+                                                           {"name": "pe123_clicked"}]
 
     @pytest.mark.parametrize("portal", ["999", None])
     def test_other_ids_are_legacy_events(self, portal):
-        assert click_entry(portal, "pe123_clicked") == ["trackEvent", "pe123_clicked"]
+        assert click_entry(portal, "pe123_clicked", {}) == ["trackEvent", "pe123_clicked"]
+
+    def test_the_options_keys_go_with_a_legacy_event_after_its_id(self):
+        entry = click_entry("123", "buy", {"url": "https://example.com/", "plan": "pro"})
+        assert entry == ["trackEvent", {"id": "buy", "url": "https://example.com/", "plan": "pro"}]
+        assert list(entry[1]) == ["id", "url", "plan"]
 
 
 class TestTargetedContent:
@@ -151,7 +156,7 @@ class TestPageValue:
 
     def test_the_page_state_value_once_set(self):
         page = PageState()
-        page.page_id, page.content_type, page.content_metadata = "7", "blog-post", {"a": 1}
+        page.page_id_given, page.content_type, page.content_metadata = "7", "blog-post", {"a": 1}
         assert [page_value(page, kind) for kind in ("page_id", "content_type", "metadata")] == [
             ["7"], ["blog-post"], [{"a": 1}]]
 

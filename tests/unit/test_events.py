@@ -109,6 +109,15 @@ class TestListeners:
         [call] = push(tracker, "setPageId", "p1")
         assert call == CallListener(fn, ["p1"], "page_id")
 
+    def test_a_page_id_listener_gets_the_id_as_given_and_the_beacon_its_text(self):
+        tracker = loaded()
+        push(tracker, "setPageId", 55)
+        fn = object()
+        [call] = push(tracker, "addPageIdListener", PageFunction(fn))
+        assert call == CallListener(fn, [55], "page_id")
+        [view] = beacons(push(tracker, "trackPageView"))
+        assert params(view)["pi"] == "55"
+
     def test_user_token_listener_sees_the_new_token_after_reset(self):
         tracker = loaded()
         fn = object()
@@ -187,7 +196,8 @@ class TestClicks:
     def test_track_click_binds_after_load_and_refresh_rebinds(self):
         tracker = loaded()
         [binding] = push(tracker, "trackClick", "#buy", "000123", {"url": "https://x/"})
-        assert binding == BindClick("#buy", ["trackEvent", "000123"], "https://x/")
+        assert binding == BindClick("#buy", ["trackEvent", {"id": "000123", "url": "https://x/"}],
+                                    "https://x/")
         assert push(tracker, "refreshPageHandlers") == [binding]
 
     def test_portal_event_ids_become_custom_behavioral_events(self):
