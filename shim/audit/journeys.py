@@ -22,6 +22,7 @@ Rule 4: nothing raises out of a journey: a click that throws, a route change tha
 """
 
 import asyncio
+from typing import Protocol
 
 from shim.audit.browser import PageBusy, evaluate
 from shim.audit.journey_scripts import (CHANGE_JS, CLICK_JS, LINKS_JS, READ_JS, SETTLED_JS,
@@ -52,28 +53,24 @@ class RouteFacts:
         self.seconds = 0.0
 
 
-class RouteBudget:
-    """What a visit and its journey ask the crawl (shim.audit.crawl.Crawl implements it)."""
+class RouteBudget(Protocol):
+    """What a visit and its journey ask the crawl (shim.audit.crawl.Crawl implements it):
+    an interface, so its methods have no bodies."""
 
     def follows(self, facts):
         """Whether this page's route changes are to be followed at all."""
-        raise NotImplementedError
 
     def room(self):
         """Whether --max-pages leaves room for one more visited page."""
-        raise NotImplementedError
 
     def route_open(self, url):
         """Whether a link to `url` may be followed (not audited yet, allowed)."""
-        raise NotImplementedError
 
     def claim_route(self, url):
         """Count a route change to `url` as a visited page; False when it may not be."""
-        raise NotImplementedError
 
     def route_failed(self, url):
         """A click towards `url` threw: no other page's journey needs to try it again."""
-        raise NotImplementedError
 
 
 class _Left(Exception):
