@@ -22,9 +22,12 @@ KINDS = {"addIdentityListener": "identity", "addCookieListener": "identity",
 def page_value(page, kind):
     """A page_id, content_type or metadata listener's arguments now: the PageState's
     value, or None while it is unset or empty."""
-    value = (page.page_id_given if kind == "page_id" else page.content_type
+    value = (page.page_id if kind == "page_id" else page.content_type
              if kind == "content_type" else page.content_metadata)
-    return [value] if value else None
+    if not value:
+        return None
+    # A page id as setPageId got it: its text is set whenever it is (0 is "0").
+    return [page.page_id_given if kind == "page_id" else value]
 
 
 class Listeners:

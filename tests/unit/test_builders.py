@@ -156,7 +156,8 @@ class TestPageValue:
 
     def test_the_page_state_value_once_set(self):
         page = PageState()
-        page.page_id_given, page.content_type, page.content_metadata = "7", "blog-post", {"a": 1}
+        page.page_id, page.content_type, page.content_metadata = "7", "blog-post", {"a": 1}
+        page.page_id_given = "7"
         assert [page_value(page, kind) for kind in ("page_id", "content_type", "metadata")] == [
             ["7"], ["blog-post"], [{"a": 1}]]
 

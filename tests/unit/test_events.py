@@ -118,6 +118,12 @@ class TestListeners:
         [view] = beacons(push(tracker, "trackPageView"))
         assert params(view)["pi"] == "55"
 
+    def test_a_page_id_of_zero_is_a_page_id(self):
+        tracker = loaded()
+        push(tracker, "setPageId", 0)
+        fn = object()
+        assert push(tracker, "addPageIdListener", PageFunction(fn)) == [CallListener(fn, [0], "page_id")]
+
     def test_user_token_listener_sees_the_new_token_after_reset(self):
         tracker = loaded()
         fn = object()
